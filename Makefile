@@ -1,0 +1,53 @@
+# Two commands do all the set-up: `make run` and `make test`.
+# uv comes from PATH, or is bootstrapped into .tools/ with pip on a machine that lacks it.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --locked --no-sync
+
+.PHONY: run test lint fmt typecheck migrate sync serve help bench bench-locust bench-sync
+
+help:
+	@echo "make run | test | lint | fmt | typecheck | migrate | bench | bench-locust"
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked
+	@touch $@
+
+sync: .venv/.synced
+
+migrate: sync
+	$(RUN) blogapi migrate
+
+run: migrate
+	$(RUN) blogapi serve
+
+lint: sync
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) hadolint Dockerfile
+	$(RUN) python scripts/validate_k8s.py
+	$(RUN) python scripts/validate_observability.py
+
+fmt: sync
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+typecheck: sync
+	$(RUN) mypy
+
+test: lint typecheck
+	$(RUN) pytest
+
+# Benchmarks (PostgreSQL required; everything on 127.0.0.1). See docs/performance.md.
+bench-sync: | $(UV)
+	$(UV) sync --locked --group bench
+
+bench: bench-sync
+	$(RUN) python bench/run.py
+
+bench-locust: bench-sync
+	$(RUN) python bench/locust_run.py

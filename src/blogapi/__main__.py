@@ -1,0 +1,3 @@
+from blogapi.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""Who is calling: the bearer token checked, the account loaded, the role required."""
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from blogapi.auth.service import ClientInfo, account_disabled
+from blogapi.core.client_ip import client_ip
+from blogapi.core.config import Role, Settings, SettingsDep
+from blogapi.core.db import SessionDep
+from blogapi.core.errors import Forbidden, Unauthorized
+from blogapi.core.ratelimit import Decision, PolicyName, RateLimiter
+from blogapi.core.security import AccessClaims, decode_access_token
+from blogapi.users import service as users_service
+from blogapi.users.models import User
+
+# Documents the bearer scheme in OpenAPI; the Swagger "Authorize" button posts to /auth/token.
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticated:
+    user: User
+    claims: AccessClaims
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(
+            "Send the access token as 'Authorization: Bearer <token>'", code="INVALID_TOKEN"
+        )
+    return token.strip()
+
+
+async def _authenticate(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _documented: Annotated[str | None, Depends(bearer_scheme)],
+) -> Authenticated | None:
+    token = _bearer_token(request)
+    if token is None:
+        return None
+    claims = decode_access_token(settings, token)
+    user = await users_service.get_user(session, claims.user_id)
+    if user is None or user.deleted_at is not None or claims.auth_version != user.auth_version:
+        raise Unauthorized("The access token is no longer valid", code="INVALID_TOKEN")
+    if not user.is_active:
+        raise account_disabled()
+    return Authenticated(user=user, claims=claims)
+
+
+async def _require_auth(
+    auth: Annotated[Authenticated | None, Depends(_authenticate)],
+) -> Authenticated:
+    if auth is None:
+        raise Unauthorized()
+    return auth
+
+
+async def _current_user(auth: Annotated[Authenticated, Depends(_require_auth)]) -> User:
+    return auth.user
+
+
+async def _optional_user(
+    auth: Annotated[Authenticated | None, Depends(_authenticate)],
+) -> User | None:
+    return auth.user if auth else None
+
+
+CurrentAuth = Annotated[Authenticated, Depends(_require_auth)]
+CurrentUser = Annotated[User, Depends(_current_user)]
+OptionalUser = Annotated[User | None, Depends(_optional_user)]
+
+
+def require_role(role: Role) -> Callable[[User], Coroutine[Any, Any, User]]:
+    async def check(user: CurrentUser) -> User:
+        if not user.has_role(role):
+            raise Forbidden(f"This needs the {role.value} role")
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+
+
+def client_info(request: Request) -> ClientInfo:
+    return ClientInfo(user_agent=request.headers.get("user-agent"), ip=request_ip(request))
+
+
+ClientDep = Annotated[ClientInfo, Depends(client_info)]
+
+
+def request_ip(request: Request) -> str:
+    return client_ip(request, request.app.state.trusted_proxies)
+
+
+def _remember(request: Request, decision: Decision | None) -> None:
+    """Keep the tightest decision; the middleware turns it into RateLimit headers."""
+    if decision is None:
+        return
+    current: Decision | None = getattr(request.state, "rate_limit", None)
+    if current is None or decision.remaining < current.remaining:
+        request.state.rate_limit = decision
+
+
+def limit_by_ip(policy: PolicyName) -> Callable[[Request], Coroutine[Any, Any, None]]:
+    async def check(request: Request) -> None:
+        limiter: RateLimiter = request.app.state.rate_limiter
+        _remember(request, await limiter.hit(policy, request_ip(request)))
+
+    return check
+
+
+def _caller_id(request: Request, settings: Settings) -> str | None:
+    """The account a valid access token names, without touching the database; None when
+    there is no usable token (the limit then counts the address). Never raises: an expired
+    token sent along with a sign-in or a refresh must not block it."""
+    try:
+        token = _bearer_token(request)
+        return str(decode_access_token(settings, token).user_id) if token else None
+    except Unauthorized:
+        return None
+
+
+async def read_write_limit(request: Request, settings: SettingsDep) -> None:
+    """Reads count per client address; writes per signed-in account (else per address)."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        _remember(request, await limiter.hit("read-ip", request_ip(request)))
+        return
+    caller = _caller_id(request, settings)
+    if caller is not None:
+        _remember(request, await limiter.hit("write-user", caller))
+
+
+ReadWriteLimit = Depends(read_write_limit)
+
+
+async def _writer(user: CurrentUser, settings: SettingsDep) -> User:
+    """A signed-in account allowed to create content (verified, when that is required)."""
+    if settings.require_email_verification and not user.email_verified:
+        raise Forbidden("Verify your email address first", code="EMAIL_NOT_VERIFIED")
+    return user
+
+
+WriterUser = Annotated[User, Depends(_writer)]

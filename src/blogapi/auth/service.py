@@ -1,0 +1,210 @@
+"""Sign-in, refresh-token rotation with reuse detection, sessions and password change."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blogapi.auth.models import RefreshToken
+from blogapi.core.config import Settings
+from blogapi.core.db import new_id, utcnow
+from blogapi.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from blogapi.core.ratelimit import RateLimiter, hashed
+from blogapi.core.security import encode_access_token, hash_token, new_opaque_token, verify_password
+from blogapi.users import service as users_service
+from blogapi.users.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    user_agent: str | None
+    ip: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+
+
+def account_disabled() -> Forbidden:
+    return Forbidden("This account is disabled", code="ACCOUNT_DISABLED")
+
+
+def invalid_refresh_token() -> Unauthorized:
+    return Unauthorized("The refresh token is invalid or expired", code="INVALID_TOKEN")
+
+
+async def _issue(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    client: ClientInfo,
+    *,
+    family: RefreshToken | None = None,
+) -> IssuedTokens:
+    now = utcnow()
+    raw = new_opaque_token()
+    token = RefreshToken(
+        id=new_id(),
+        user_id=user.id,
+        token_hash=hash_token(raw),
+        family_id=family.family_id if family else new_id(),
+        parent_id=family.id if family else None,
+        user_agent=(client.user_agent or "")[:512] or None,
+        ip=client.ip,
+        created_at=now,
+        session_started_at=family.session_started_at if family else now,
+        expires_at=now + timedelta(days=settings.refresh_token_ttl_days),
+    )
+    session.add(token)
+    await session.flush()
+    access = encode_access_token(settings, user.id, token.family_id, user.auth_version)
+    return IssuedTokens(access, raw, settings.access_token_ttl_seconds, user)
+
+
+async def login(
+    session: AsyncSession,
+    settings: Settings,
+    login: str,
+    password: str,
+    client: ClientInfo,
+    limiter: RateLimiter,
+) -> IssuedTokens:
+    """Same answer, in about the same time, for an unknown account and a wrong password.
+
+    Attempts are counted per account name (hashed), existing or not, and a success clears
+    the count: past the limit the name gets 429 for the rest of the window, so guessing slows
+    down without telling whether the account exists, and the owner waits a minute at most.
+    """
+    account_key = hashed(login)
+    # Count the attempt before checking the password, so concurrent guesses cannot slip
+    # past the limit; a successful sign-in clears the count again.
+    await limiter.hit("login-account", account_key)
+    user = await users_service.find_by_login(session, login)
+    valid, new_hash = await verify_password(
+        settings, password, user.password_hash if user else None
+    )
+    if user is None or not valid:
+        raise Unauthorized("Invalid email or password", code="INVALID_CREDENTIALS")
+    await limiter.clear("login-account", account_key)
+    if not user.is_active:
+        raise account_disabled()
+    if new_hash is not None:  # an older algorithm or parameters: upgrade the stored hash
+        user.password_hash = new_hash
+    return await _issue(session, settings, user, client)
+
+
+async def refresh(
+    session: AsyncSession, settings: Settings, raw_token: str, client: ClientInfo
+) -> IssuedTokens:
+    """Spend a refresh token for a new pair. Presenting a spent one revokes its whole family."""
+    now = utcnow()
+    token_hash = hash_token(raw_token)
+    # One conditional UPDATE claims the token, so of N concurrent refreshes exactly one wins.
+    claimed = await session.scalar(
+        update(RefreshToken)
+        .where(
+            RefreshToken.token_hash == token_hash,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(RefreshToken)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed is None:
+        await _reject_refresh(session, token_hash)
+    assert claimed is not None
+    user = await users_service.get_user(session, claimed.user_id)
+    if user is None or user.deleted_at is not None:
+        raise invalid_refresh_token()
+    if not user.is_active:
+        raise account_disabled()
+    return await _issue(session, settings, user, client, family=claimed)
+
+
+async def _reject_refresh(session: AsyncSession, token_hash: str) -> None:
+    token = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
+    if token is None or token.revoked_at is not None or token.used_at is None:
+        raise invalid_refresh_token()
+    await _revoke_families(session, RefreshToken.family_id == token.family_id)
+    # The revocation must outlive the error response that reports the reuse.
+    await session.commit()
+    raise Unauthorized(
+        "This refresh token was already used; the session has been ended", code="TOKEN_REUSED"
+    )
+
+
+async def _revoke_families(session: AsyncSession, *conditions: object) -> int:
+    result = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.revoked_at.is_(None), *conditions)  # type: ignore[arg-type]
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def logout(session: AsyncSession, raw_token: str) -> None:
+    token = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == hash_token(raw_token))
+    )
+    if token is None:
+        raise invalid_refresh_token()
+    await _revoke_families(session, RefreshToken.family_id == token.family_id)
+
+
+async def logout_all(session: AsyncSession, user: User) -> None:
+    """End every session and make every access token issued so far stop working."""
+    await _revoke_families(session, RefreshToken.user_id == user.id)
+    user.auth_version += 1
+    await session.flush()
+
+
+async def list_sessions(session: AsyncSession, user: User) -> Sequence[RefreshToken]:
+    """The live token of each of the user's sessions, newest first."""
+    tokens = await session.scalars(
+        select(RefreshToken)
+        .where(
+            RefreshToken.user_id == user.id,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > utcnow(),
+        )
+        .order_by(RefreshToken.created_at.desc())
+    )
+    return tokens.all()
+
+
+async def revoke_session(session: AsyncSession, user: User, session_id: uuid.UUID) -> None:
+    revoked = await _revoke_families(
+        session, RefreshToken.user_id == user.id, RefreshToken.family_id == session_id
+    )
+    if revoked == 0:
+        raise NotFound("Session not found")
+
+
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_session: uuid.UUID | None,
+) -> None:
+    """Set a new password; every other session ends and earlier access tokens stop working."""
+    if not await users_service.check_password(settings, user, current_password):
+        raise ValidationFailed.on_field("current_password", "The current password is not correct")
+    await users_service.set_password(session, settings, user, new_password, field="new_password")
+    conditions: list[object] = [RefreshToken.user_id == user.id]
+    if keep_session is not None:
+        conditions.append(RefreshToken.family_id != keep_session)
+    await _revoke_families(session, *conditions)

@@ -1,0 +1,175 @@
+"""Email flows: verify an address, change it, reset a forgotten password.
+
+Tokens are 256-bit random strings stored only as SHA-256, single use, with a lifetime per
+purpose. Every email goes through the outbox in the same transaction as the change.
+"""
+
+import asyncio
+import enum
+import time
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blogapi.auth.models import EmailToken, RefreshToken
+from blogapi.core.config import Settings
+from blogapi.core.db import utcnow
+from blogapi.core.errors import Conflict, ValidationFailed
+from blogapi.core.security import hash_token, new_opaque_token
+from blogapi.mail import service as mail_service
+from blogapi.mail import templates
+from blogapi.users import service as users_service
+from blogapi.users.models import User
+from blogapi.users.schemas import UserCreate, UserUpdate
+
+# A reset request answers no sooner than this, whether or not the account exists.
+RESET_RESPONSE_FLOOR_SECONDS = 0.25
+
+
+class Purpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    CHANGE_EMAIL = "change_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 (a purpose, not a secret)
+
+
+LIFETIME = {
+    Purpose.VERIFY_EMAIL: timedelta(hours=24),
+    Purpose.CHANGE_EMAIL: timedelta(hours=24),
+    Purpose.RESET_PASSWORD: timedelta(hours=1),
+}
+
+
+def invalid_token() -> ValidationFailed:
+    return ValidationFailed.on_field("token", "This token is invalid, expired or already used")
+
+
+def _name(user: User) -> str:
+    return user.display_name or user.username
+
+
+async def _new_token(
+    session: AsyncSession, user: User, purpose: Purpose, *, new_email: str | None = None
+) -> str:
+    """Issue a token; earlier unused tokens of the same purpose stop working."""
+    now = utcnow()
+    await session.execute(
+        update(EmailToken)
+        .where(
+            EmailToken.user_id == user.id,
+            EmailToken.purpose == purpose.value,
+            EmailToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    raw = new_opaque_token()
+    session.add(
+        EmailToken(
+            user_id=user.id,
+            purpose=purpose.value,
+            token_hash=hash_token(raw),
+            new_email=new_email,
+            created_at=now,
+            expires_at=now + LIFETIME[purpose],
+        )
+    )
+    await session.flush()
+    return raw
+
+
+async def _spend(session: AsyncSession, raw: str, purposes: set[Purpose]) -> EmailToken:
+    """Mark a live token used in one conditional UPDATE (a token works once, even racing)."""
+    now = utcnow()
+    token = await session.scalar(
+        update(EmailToken)
+        .where(
+            EmailToken.token_hash == hash_token(raw),
+            EmailToken.purpose.in_([p.value for p in purposes]),
+            EmailToken.used_at.is_(None),
+            EmailToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(EmailToken)
+        .execution_options(synchronize_session=False)
+    )
+    if token is None:
+        raise invalid_token()
+    return token
+
+
+async def send_verification(session: AsyncSession, settings: Settings, user: User) -> None:
+    raw = await _new_token(session, user, Purpose.VERIFY_EMAIL)
+    message = templates.verify_email(settings.public_base_url, _name(user), raw)
+    await mail_service.enqueue(session, user.email, message)
+
+
+async def register(session: AsyncSession, settings: Settings, data: UserCreate) -> User:
+    """Create the account and queue its verification email, in one transaction."""
+    user = await users_service.create_user(session, settings, data)
+    await send_verification(session, settings, user)
+    return user
+
+
+async def resend_verification(session: AsyncSession, settings: Settings, user: User) -> None:
+    if user.email_verified:
+        raise Conflict("This email address is already verified", code="ALREADY_VERIFIED")
+    await send_verification(session, settings, user)
+
+
+async def verify_email(session: AsyncSession, raw: str) -> User:
+    """Confirm an address: the account's own, or the new one of an address change."""
+    token = await _spend(session, raw, {Purpose.VERIFY_EMAIL, Purpose.CHANGE_EMAIL})
+    user = await users_service.get_user(session, token.user_id)
+    if user is None or not user.is_active:
+        raise invalid_token()
+    if token.purpose == Purpose.CHANGE_EMAIL.value and token.new_email:
+        await users_service.update_profile(session, user, UserUpdate(email=token.new_email))
+    user.email_verified_at = utcnow()
+    await session.flush()
+    return user
+
+
+async def update_profile(
+    session: AsyncSession, settings: Settings, user: User, changes: UserUpdate
+) -> User:
+    """Apply profile changes; a new email address only takes effect once it is confirmed."""
+    new_email = changes.email
+    if new_email is None or new_email == user.email:
+        return await users_service.update_profile(session, user, changes)
+    await users_service.ensure_email_free(session, new_email, exclude=user.id)
+    others = changes.model_dump(exclude_unset=True, exclude={"email"})
+    user = await users_service.update_profile(session, user, UserUpdate(**others))
+    raw = await _new_token(session, user, Purpose.CHANGE_EMAIL, new_email=new_email)
+    confirm = templates.confirm_new_email(settings.public_base_url, _name(user), raw)
+    await mail_service.enqueue(session, new_email, confirm)
+    await mail_service.enqueue(
+        session, user.email, templates.email_change_notice(_name(user), new_email)
+    )
+    return user
+
+
+async def request_password_reset(session: AsyncSession, settings: Settings, email: str) -> None:
+    """Queue a reset email if the account exists; the answer and its timing never tell."""
+    started = time.monotonic()
+    user = await users_service.find_by_login(session, email)
+    if user is not None and user.is_active and "@" in email:
+        raw = await _new_token(session, user, Purpose.RESET_PASSWORD)
+        message = templates.password_reset(settings.public_base_url, _name(user), raw)
+        await mail_service.enqueue(session, user.email, message)
+    await asyncio.sleep(max(0.0, RESET_RESPONSE_FLOOR_SECONDS - (time.monotonic() - started)))
+
+
+async def reset_password(
+    session: AsyncSession, settings: Settings, raw: str, new_password: str
+) -> None:
+    """Set the new password, spend the token and end every session."""
+    token = await _spend(session, raw, {Purpose.RESET_PASSWORD})
+    user = await users_service.get_user(session, token.user_id)
+    if user is None or not user.is_active:
+        raise invalid_token()
+    await users_service.set_password(session, settings, user, new_password, field="new_password")
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

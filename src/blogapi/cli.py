@@ -1,0 +1,158 @@
+"""`blogapi serve | migrate | worker | create-admin | seed-demo`."""
+
+import argparse
+import asyncio
+import getpass
+import os
+import signal
+import sys
+from pathlib import Path
+
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from pydantic import ValidationError
+
+from blogapi.core.config import Role, Settings, get_settings
+from blogapi.core.lifecycle import wait_for_database
+from blogapi.demo import command as demo_command
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if database_url:
+        config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def migrate(revision: str = "head") -> None:
+    command.upgrade(alembic_config(), revision)
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> None:
+    workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "1"))
+    wait_for_database(settings, attempts=settings.db_connect_attempts)
+    uvicorn.run(
+        "blogapi.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,  # the app writes its own access line, with the request id
+        proxy_headers=False,  # the socket peer is the client unless TRUSTED_PROXIES says otherwise
+        server_header=False,
+        timeout_graceful_shutdown=int(settings.shutdown_drain_seconds),
+    )
+
+
+async def _create_admin(settings: Settings, email: str, username: str, password: str) -> str:
+    from blogapi.core.db import create_engine, create_sessionmaker
+    from blogapi.core.errors import AppError
+    from blogapi.users import service as users_service
+    from blogapi.users.schemas import UserCreate
+
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            try:
+                data = UserCreate(email=email, username=username, password=password)
+                user = await users_service.create_user(session, settings, data, role=Role.ADMIN)
+            except ValidationError as error:
+                problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors())
+                raise SystemExit(f"error: {problems}") from None
+            except AppError as error:
+                details = "; ".join(f"{d.field}: {d.message}" for d in error.details)
+                raise SystemExit(f"error: {error.message} {details}".strip()) from None
+            await session.commit()
+            return str(user.id)
+    finally:
+        await engine.dispose()
+
+
+async def _worker(settings: Settings) -> None:
+    """Deliver until SIGTERM or SIGINT; the email in hand is finished first."""
+    from blogapi.core.db import create_engine, create_sessionmaker
+    from blogapi.core.logging import configure_logging
+    from blogapi.mail.transport import transport_for
+    from blogapi.mail.worker import run
+
+    configure_logging(settings.log_level, settings.effective_log_format)
+    engine = create_engine(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await run(create_sessionmaker(engine), transport_for(settings), settings, stop)
+    finally:
+        await engine.dispose()
+
+
+def _admin_password() -> str:
+    password = os.environ.get("BLOGAPI_ADMIN_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise SystemExit("error: set BLOGAPI_ADMIN_PASSWORD or run in a terminal to be asked")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat: ") != password:
+        raise SystemExit("error: the passwords differ")
+    return password
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="blogapi", description="Blog API")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="serve the API")
+    serve_cmd.add_argument("--host", help="bind address (HOST, default 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, help="port (PORT, default 8000)")
+    serve_cmd.add_argument(
+        "--workers", type=int, help="worker processes (WEB_CONCURRENCY, default 1)"
+    )
+    commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    commands.add_parser("worker", help="deliver queued emails (SMTP, or files when none is set)")
+    admin = commands.add_parser(
+        "create-admin",
+        help="create an admin account (password: BLOGAPI_ADMIN_PASSWORD or a prompt)",
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--username", required=True)
+    demo_command.add_arguments(
+        commands.add_parser(
+            "seed-demo",
+            help="fill the database with a deterministic demo data set (migrates it first)",
+        )
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise SystemExit(f"error: invalid configuration: {problems}") from None
+    if args.command in ("migrate", "worker"):
+        wait_for_database(settings, attempts=settings.db_connect_attempts)
+    if args.command == "serve":
+        serve(args, settings)
+    elif args.command == "migrate":
+        migrate()
+    elif args.command == "worker":
+        asyncio.run(_worker(settings))
+    elif args.command == "create-admin":
+        user_id = asyncio.run(_create_admin(settings, args.email, args.username, _admin_password()))
+        print(f"created admin {args.username} ({user_id})")
+    elif args.command == "seed-demo":
+        migrate()
+        demo_command.run(args, settings)

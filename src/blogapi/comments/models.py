@@ -1,0 +1,39 @@
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from blogapi.core.db import Base, IdMixin, TimestampMixin
+
+MAX_DEPTH = 8
+PATH_SEGMENT = 32
+
+
+class CommentStatus(enum.StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+
+
+class Comment(IdMixin, TimestampMixin, Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint("status IN ('visible', 'hidden')", name="status_known"),
+        CheckConstraint(f"depth >= 0 AND depth <= {MAX_DEPTH}", name="depth_bounded"),
+        Index("ix_comments_post_id_path", "post_id", "path"),
+    )
+
+    post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE")
+    )
+    depth: Mapped[int] = mapped_column(default=0)
+    # The 32-hex-digit ids (time-ordered UUIDv7) of the ancestors and the comment, end to end.
+    # ORDER BY path is thread order: each reply right after its parent, siblings oldest first.
+    # Fixed-width segments of [0-9a-f] sort the same under every collation.
+    path: Mapped[str] = mapped_column(String(PATH_SEGMENT * (MAX_DEPTH + 1)))
+    content: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=CommentStatus.VISIBLE.value)
+    deleted_at: Mapped[datetime | None]

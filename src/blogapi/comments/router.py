@@ -1,0 +1,90 @@
+from fastapi import APIRouter, status
+
+from blogapi.auth.dependencies import OptionalUser, ReadWriteLimit, WriterUser
+from blogapi.comments import queries, service
+from blogapi.comments.dependencies import (
+    CommentablePost,
+    ModeratedComment,
+    OwnComment,
+    RemovableComment,
+)
+from blogapi.comments.schemas import CommentCreate, CommentOut, CommentUpdate
+from blogapi.core.db import SessionDep
+from blogapi.core.errors import Forbidden, NotFound, Unauthorized, error_responses
+from blogapi.core.pagination import Page, PageDep
+from blogapi.core.routing import API_PREFIX, JSONRoute
+from blogapi.posts.dependencies import VisiblePost
+
+router = APIRouter(
+    prefix=f"{API_PREFIX}", tags=["comments"], route_class=JSONRoute, dependencies=[ReadWriteLimit]
+)
+
+CHANGE_ERRORS = error_responses(Unauthorized, Forbidden, NotFound)
+
+
+@router.get("/posts/{ref}/comments", responses=error_responses(NotFound))
+async def list_comments(
+    post: VisiblePost, viewer: OptionalUser, session: SessionDep, page: PageDep
+) -> Page[CommentOut]:
+    """The post's comments in thread order: each reply right after its parent, oldest first.
+
+    Hidden comments (and their replies) show only to the post's author and editors. A deleted
+    comment with replies stays as a placeholder: `is_deleted` true, `content` and `author` null.
+    """
+    comments, total = await queries.list_thread(session, post, viewer, page)
+    return Page[CommentOut].build(await queries.render(session, comments), page, total)
+
+
+@router.post(
+    "/posts/{ref}/comments",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(Unauthorized, Forbidden, NotFound),
+)
+async def create_comment(
+    data: CommentCreate, post: CommentablePost, user: WriterUser, session: SessionDep
+) -> CommentOut:
+    """Comment on a post you can see, or reply to one of its comments (`parent_id`).
+
+    Replies nest 8 deep at most. A post that is not published yet (a draft, a scheduled or an
+    archived post) takes no comments: 400 `VALIDATION_ERROR` on the field `post`. A
+    `parent_id` that is not a live comment of this post, or would nest too deep, is a 400 on
+    the field `parent_id`. Signed-in accounts only (verified ones, when that is required).
+    """
+    comment = await service.create_comment(session, post, user, data)
+    [out] = await queries.render(session, [comment])
+    return out
+
+
+@router.patch("/comments/{comment_id}", responses=CHANGE_ERRORS)
+@router.put("/comments/{comment_id}", include_in_schema=False)
+async def edit_comment(
+    changes: CommentUpdate, comment: OwnComment, session: SessionDep
+) -> CommentOut:
+    """Change a comment's text: its author only."""
+    comment = await service.edit_comment(session, comment, changes)
+    [out] = await queries.render(session, [comment])
+    return out
+
+
+@router.delete(
+    "/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CHANGE_ERRORS
+)
+async def delete_comment(comment: RemovableComment, session: SessionDep) -> None:
+    """Delete a comment (its author, the post's author or an editor); replies stay."""
+    await service.delete_comment(session, comment)
+
+
+@router.post("/comments/{comment_id}/hide", responses=CHANGE_ERRORS)
+async def hide_comment(comment: ModeratedComment, session: SessionDep) -> CommentOut:
+    """Hide a comment and its replies from readers (the post's author or an editor)."""
+    comment = await service.hide_comment(session, comment)
+    [out] = await queries.render(session, [comment])
+    return out
+
+
+@router.post("/comments/{comment_id}/unhide", responses=CHANGE_ERRORS)
+async def unhide_comment(comment: ModeratedComment, session: SessionDep) -> CommentOut:
+    """Show a hidden comment again (the post's author or an editor)."""
+    comment = await service.unhide_comment(session, comment)
+    [out] = await queries.render(session, [comment])
+    return out

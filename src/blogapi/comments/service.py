@@ -1,0 +1,142 @@
+"""Writing comments: replies by materialised path, edits, soft deletes and moderation.
+
+The post's `comments_count` counts comments that are visible and not deleted, and moves in
+the same transaction as the change. Each state change is a conditional UPDATE and the
+counter moves only when it matched a row, so racing hides or deletes count once.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blogapi.comments import queries
+from blogapi.comments.models import MAX_DEPTH, Comment, CommentStatus
+from blogapi.comments.schemas import CommentCreate, CommentUpdate
+from blogapi.core.db import new_id, utcnow
+from blogapi.core.errors import NotFound, ValidationFailed
+from blogapi.posts import service as posts_service
+from blogapi.posts.models import Post, PostStatus
+from blogapi.users.models import User
+
+VISIBLE = CommentStatus.VISIBLE.value
+HIDDEN = CommentStatus.HIDDEN.value
+
+
+def _open_for_comments(post: Post) -> bool:
+    """Published and due: drafts, scheduled and archived posts take no comments."""
+    return (
+        post.status == PostStatus.PUBLISHED.value
+        and post.published_at is not None
+        and post.published_at <= utcnow()
+    )
+
+
+async def create_comment(
+    session: AsyncSession, post: Post, author: User, data: CommentCreate
+) -> Comment:
+    """A new visible comment, top-level or a reply to a live comment of the same post.
+
+    A post that is not published (yet) is a 400 on `post`; a parent that is unknown, on
+    another post, deleted or too deep is a 400 on `parent_id`.
+    """
+    if not _open_for_comments(post):
+        raise ValidationFailed.on_field("post", "Comments open once the post is published")
+    comment = Comment(
+        id=new_id(),
+        post_id=post.id,
+        author_id=author.id,
+        content=data.content,
+        status=VISIBLE,
+    )
+    if data.parent_id is None:
+        comment.depth, comment.path = 0, comment.id.hex
+    else:
+        parent = await _reply_target(session, post, author, data.parent_id)
+        comment.parent_id = parent.id
+        comment.depth, comment.path = parent.depth + 1, parent.path + comment.id.hex
+    session.add(comment)
+    await session.flush()
+    await posts_service.adjust_counts(session, post.id, comments=1)
+    return comment
+
+
+async def _reply_target(
+    session: AsyncSession, post: Post, author: User, parent_id: uuid.UUID
+) -> Comment:
+    parent = await queries.find_on_post(session, post, parent_id, author)
+    if parent is None:
+        raise ValidationFailed.on_field("parent_id", "No such comment on this post")
+    if parent.deleted_at is not None:
+        raise ValidationFailed.on_field("parent_id", "You cannot reply to a deleted comment")
+    if parent.depth + 1 > MAX_DEPTH:
+        raise ValidationFailed.on_field(
+            "parent_id", f"Replies nest at most {MAX_DEPTH} levels deep; reply higher up"
+        )
+    return parent
+
+
+async def edit_comment(session: AsyncSession, comment: Comment, changes: CommentUpdate) -> Comment:
+    if not await _update_where(session, comment, [_live()], content=changes.content):
+        raise NotFound("Comment not found")
+    return comment
+
+
+async def delete_comment(session: AsyncSession, comment: Comment) -> None:
+    """Soft delete; replies stay, under a placeholder."""
+    now = utcnow()
+    if await _update_where(session, comment, [_live(), _is(VISIBLE)], deleted_at=now):
+        await posts_service.adjust_counts(session, comment.post_id, comments=-1)
+    elif not await _update_where(session, comment, [_live()], deleted_at=now):
+        # A racing request deleted it first.
+        raise NotFound("Comment not found")
+
+
+async def hide_comment(session: AsyncSession, comment: Comment) -> Comment:
+    """Hide it and its replies from everyone but moderators (idempotent)."""
+    if await _update_where(session, comment, [_live(), _is(VISIBLE)], status=HIDDEN):
+        await posts_service.adjust_counts(session, comment.post_id, comments=-1)
+    return _still_live(comment)
+
+
+async def unhide_comment(session: AsyncSession, comment: Comment) -> Comment:
+    """Show it again (idempotent)."""
+    if await _update_where(session, comment, [_live(), _is(HIDDEN)], status=VISIBLE):
+        await posts_service.adjust_counts(session, comment.post_id, comments=1)
+    return _still_live(comment)
+
+
+def _live() -> ColumnElement[bool]:
+    return Comment.deleted_at.is_(None)
+
+
+def _is(status: str) -> ColumnElement[bool]:
+    return Comment.status == status
+
+
+def _still_live(comment: Comment) -> Comment:
+    if comment.deleted_at is not None:
+        raise NotFound("Comment not found")
+    return comment
+
+
+async def _update_where(
+    session: AsyncSession,
+    comment: Comment,
+    conditions: list[ColumnElement[bool]],
+    **values: str | datetime,
+) -> bool:
+    """Change `comment` only if it still matches `conditions`; reload it either way.
+
+    On PostgreSQL a racing UPDATE waits for the row and re-checks the conditions, so of two
+    racing changes one matches and the other finds nothing to do.
+    """
+    result = await session.execute(
+        update(Comment)
+        .where(Comment.id == comment.id, *conditions)
+        .values(**values, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(comment)
+    return int(getattr(result, "rowcount", 0)) == 1

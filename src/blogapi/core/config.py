@@ -1,0 +1,201 @@
+"""Settings, read once from the environment (and `.env`) and validated at start-up."""
+
+import ipaddress
+import os
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import limits
+from fastapi import Depends, Request
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DATA_DIR = Path("data")
+MIN_SECRET_BYTES = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Role(StrEnum):
+    CONTRIBUTOR = "contributor"
+    AUTHOR = "author"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", frozen=True, env_ignore_empty=True
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = f"sqlite+aiosqlite:///./{DATA_DIR}/blog.db"
+    secret_key: str = ""
+    access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
+    refresh_token_ttl_days: int = Field(default=30, ge=1, le=365)
+    jwt_issuer: str = "blogapi"
+    jwt_audience: str = "blogapi"
+    redis_url: str | None = None
+    cors_origins: Annotated[list[str], NoDecode] = []
+    require_email_verification: bool = False
+    registration_default_role: Role = Role.AUTHOR
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_statement_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    rate_limits_enabled: bool = True
+    rate_limit_register_ip: str = "5/minute"
+    rate_limit_login_ip: str = "10/minute"
+    rate_limit_login_account: str = "5/minute"
+    rate_limit_refresh_ip: str = "30/minute"
+    rate_limit_write_user: str = "60/minute"
+    rate_limit_read_ip: str = "300/minute"
+    rate_limit_email_ip: str = "5/minute"
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    email_from: str = "Blog API <no-reply@localhost>"
+    mail_dir: str = str(DATA_DIR / "mail")
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+    outbox_backoff_seconds: float = Field(default=30.0, gt=0, le=3600)
+    outbox_lease_seconds: int = Field(default=300, ge=10, le=86_400)
+    worker_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    db_connect_attempts: int = Field(default=5, ge=1, le=100)
+    shutdown_delay_seconds: float = Field(default=0.0, ge=0, le=120)
+    shutdown_drain_seconds: float = Field(default=30.0, gt=0, le=600)
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_service_name: str = "blogapi"
+    sentry_dsn: str | None = None
+    search_language: str = Field(default="english", pattern=r"^[a-z_]{2,40}$")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [cidr.strip() for cidr in value.split(",") if cidr.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ValueError(f"not a CIDR: {cidr!r}") from None
+        return value
+
+    @field_validator(
+        "rate_limit_register_ip",
+        "rate_limit_login_ip",
+        "rate_limit_login_account",
+        "rate_limit_refresh_ip",
+        "rate_limit_write_user",
+        "rate_limit_read_ip",
+        "rate_limit_email_ip",
+    )
+    @classmethod
+    def _check_limit(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError(f"not a rate limit such as 10/minute: {value!r}") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL: {exc}") from None
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError("use sqlite+aiosqlite:///... or postgresql+asyncpg://...")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check_secret(self) -> "Settings":
+        if self.environment is Environment.PRODUCTION:
+            if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
+                raise ValueError(
+                    f"SECRET_KEY must be set to at least {MIN_SECRET_BYTES} bytes in production"
+                )
+        elif self.secret_key and len(self.secret_key.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def effective_log_format(self) -> str:
+        if self.log_format:
+            return self.log_format
+        return "json" if self.environment is Environment.PRODUCTION else "console"
+
+    def jwt_secret(self) -> str:
+        """The signing key: SECRET_KEY, or in development a key generated once under ./data/."""
+        if self.secret_key:
+            return self.secret_key
+        return _dev_secret_key()
+
+
+@lru_cache
+def _dev_secret_key() -> str:
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting together keep one key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def _app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_app_settings)]

@@ -1,0 +1,104 @@
+"""structlog set-up: JSON lines in production, a readable console in development.
+
+The standard library's loggers (uvicorn, SQLAlchemy, Alembic) go through the same
+processors, so every line carries the level, a UTC timestamp and the request id.
+"""
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+from opentelemetry import trace
+
+from blogapi.core.context import current_request_id
+
+SECRET_KEYS = re.compile(
+    r"pass(word)?|secret|token|authorization|cookie|api[_-]?key|dsn|credential", re.IGNORECASE
+)
+EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
+TOKEN_PARAM = re.compile(r"(?i)([?&](?:token|refresh_token|access_token)=)[^&\s]+")
+REDACTED = "[redacted]"
+
+
+def scrub(text: str) -> str:
+    """Mask emails (a***@example.com), bearer tokens and token query parameters in text."""
+    text = EMAIL.sub(r"\1***@\2", text)
+    text = BEARER.sub(r"\1 " + REDACTED, text)
+    return TOKEN_PARAM.sub(r"\1" + REDACTED, text)
+
+
+def _redact(value: Any, key: str = "") -> Any:
+    if key and SECRET_KEYS.search(key) and not key.endswith(("_count", "_id")):
+        return REDACTED
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact(v) for v in value]
+    return value
+
+
+def _redact_event(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """No password, token, Authorization header or full email address reaches a log line."""
+    return {key: _redact(value, key if key != "event" else "") for key, value in event.items()}
+
+
+def _add_trace_id(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event["trace_id"] = format(context.trace_id, "032x")
+        event["span_id"] = format(context.span_id, "016x")
+    return event
+
+
+def _add_request_id(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    request_id = current_request_id()
+    if request_id and "request_id" not in event:
+        event["request_id"] = request_id
+    return event
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _add_request_id,
+        _add_trace_id,
+    ]
+    renderer: Any
+    if fmt == "json":
+        renderer = structlog.processors.JSONRenderer()
+        shared.append(structlog.processors.format_exc_info)
+    else:
+        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    # Last before rendering, so it also sees formatted tracebacks.
+    shared.append(_redact_event)
+
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    # Our middleware writes the access log, with the request id and route template.
+    logging.getLogger("uvicorn.access").handlers = []
+    logging.getLogger("uvicorn.access").propagate = False
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True

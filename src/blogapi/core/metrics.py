@@ -1,0 +1,70 @@
+"""Prometheus metrics: requests by method, route template and status; latency; DB pool."""
+
+from collections.abc import Callable, Iterable
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+REQUESTS = Counter(
+    "http_requests_total",
+    "HTTP requests by method, route template and status",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "HTTP request latency by method and route template",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+
+
+RATE_LIMIT_REJECTIONS = Counter(
+    "rate_limit_rejections_total",
+    "Requests refused with 429, by rate-limit policy",
+    ["policy"],
+    registry=REGISTRY,
+)
+OUTBOX_BACKLOG = Gauge(
+    "outbox_backlog",
+    "Emails queued but not yet sent (read when /metrics is scraped)",
+    registry=REGISTRY,
+)
+
+
+class PoolCollector(Collector):
+    """Reads the connection pool at scrape time, so nothing is counted on the hot path."""
+
+    def __init__(self) -> None:
+        self.read_pool: Callable[[], tuple[int, int]] | None = None
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        if self.read_pool is None:
+            return
+        in_use, size = self.read_pool()
+        yield GaugeMetricFamily("db_pool_connections_in_use", "DB connections checked out", in_use)
+        yield GaugeMetricFamily("db_pool_size", "DB connections held by the pool", size)
+
+
+POOL = PoolCollector()
+REGISTRY.register(POOL)
+
+
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    REQUESTS.labels(method, route, str(status)).inc()
+    LATENCY.labels(method, route).observe(seconds)
+
+
+def render_metrics() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

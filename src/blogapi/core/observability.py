@@ -1,0 +1,88 @@
+"""Optional tracing (OpenTelemetry, when OTEL_EXPORTER_OTLP_ENDPOINT is set) and error
+reporting (Sentry, when SENTRY_DSN is set). Both are off by default and cost nothing then.
+
+FastAPI traces requests natively once it is given a tracer provider; SQLAlchemy is
+instrumented per engine; SMTP sends get a span of their own (see mail/transport.py).
+"""
+
+from typing import Any
+
+import sentry_sdk
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from blogapi import __version__
+from blogapi.core.config import Settings
+from blogapi.core.logging import scrub
+
+tracer = trace.get_tracer("blogapi")
+
+
+def tracer_provider_for(
+    settings: Settings, processor: SpanProcessor | None = None
+) -> TracerProvider | None:
+    """A provider exporting over OTLP/HTTP, or with the given processor (tests); else None."""
+    if processor is None and not settings.otel_exporter_otlp_endpoint:
+        return None
+    provider = TracerProvider(
+        resource=Resource.create(
+            {"service.name": settings.otel_service_name, "service.version": __version__}
+        )
+    )
+    if processor is None:
+        endpoint = settings.otel_exporter_otlp_endpoint or ""
+        processor = BatchSpanProcessor(
+            OTLPSpanExporter(endpoint=f"{endpoint.rstrip('/')}/v1/traces")
+        )
+    provider.add_span_processor(processor)
+    return provider
+
+
+def instrument_engine(engine: AsyncEngine, provider: TracerProvider | None) -> bool:
+    """Trace the engine's statements; undo with `uninstrument_engines` at shutdown."""
+    if provider is None:
+        return False
+    # The instrumentation declares SQLAlchemy < 2.1 but works with 2.1 (tested).
+    SQLAlchemyInstrumentor().instrument(
+        engine=engine.sync_engine,
+        tracer_provider=provider,
+        enable_commenter=False,
+        skip_dep_check=True,
+    )
+    return True
+
+
+def uninstrument_engines() -> None:
+    SQLAlchemyInstrumentor().uninstrument()
+
+
+def _scrub_event(event: Any, _hint: Any) -> Any:
+    """Sentry events leave without request bodies, cookies, headers or personal data."""
+    request = event.get("request")
+    if isinstance(request, dict):
+        for key in ("data", "cookies", "headers", "query_string"):
+            request.pop(key, None)
+    event.pop("user", None)
+    for exception in event.get("exception", {}).get("values", []):
+        if isinstance(exception.get("value"), str):
+            exception["value"] = scrub(exception["value"])
+    return event
+
+
+def configure_sentry(settings: Settings) -> bool:
+    if not settings.sentry_dsn:
+        return False
+    sentry_sdk.init(
+        dsn=settings.sentry_dsn,
+        environment=settings.environment.value,
+        release=f"blogapi@{__version__}",
+        send_default_pii=False,
+        traces_sample_rate=0.0,  # errors only
+        before_send=_scrub_event,
+    )
+    return True

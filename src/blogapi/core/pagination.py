@@ -1,0 +1,54 @@
+"""Page parameters and the list envelope `{"data": [...], "pagination": {...}}`."""
+
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+
+MAX_PAGE = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    page: int
+    limit: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1")] = 1,
+    limit: Annotated[int, Query(ge=1, le=100, description="Items per page, 1-100")] = 20,
+) -> PageParams:
+    return PageParams(page=page, limit=limit)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class Pagination(BaseModel):
+    page: int
+    limit: int
+    total: int
+    total_pages: int
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T]
+    pagination: Pagination
+
+    @classmethod
+    def build(cls, items: list[T], params: PageParams, total: int) -> "Page[T]":
+        total_pages = (total + params.limit - 1) // params.limit
+        return cls(
+            data=items,
+            pagination=Pagination(
+                page=params.page, limit=params.limit, total=total, total_pages=total_pages
+            ),
+        )

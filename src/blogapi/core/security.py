@@ -1,0 +1,119 @@
+"""Password hashing (Argon2id, bcrypt still verifies) and access-token encoding (HS256 JWT)."""
+
+import asyncio
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
+
+from blogapi.core.config import Environment, Settings
+from blogapi.core.errors import Unauthorized
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["sub", "iat", "exp", "iss", "aud", "jti", "type"]
+
+
+@lru_cache
+def _password_hash(fast: bool) -> PasswordHash:
+    # Tests use cheap Argon2 parameters; everything else gets pwdlib's RFC 9106 defaults.
+    argon2 = Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1) if fast else Argon2Hasher()
+    return PasswordHash((argon2, BcryptHasher()))
+
+
+def _hasher(settings: Settings) -> PasswordHash:
+    return _password_hash(settings.environment is Environment.TEST)
+
+
+async def hash_password(settings: Settings, password: str) -> str:
+    return await asyncio.to_thread(_hasher(settings).hash, password)
+
+
+async def verify_password(
+    settings: Settings, password: str, password_hash: str | None
+) -> tuple[bool, str | None]:
+    """Verify off the event loop; returns (valid, a new hash when the old one is outdated).
+
+    With no hash (unknown account) a dummy hash is verified, so both cases take as long.
+    """
+    hasher = _hasher(settings)
+    if password_hash is None:
+        await asyncio.to_thread(hasher.verify, password, _dummy_hash(hasher))
+        return False, None
+    return await asyncio.to_thread(hasher.verify_and_update, password, password_hash)
+
+
+@lru_cache
+def _dummy_hash(hasher: PasswordHash) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID | None
+    auth_version: int
+    issued_at: datetime
+
+
+def encode_access_token(
+    settings: Settings, user_id: uuid.UUID, session_id: uuid.UUID, auth_version: int
+) -> str:
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(user_id),
+        "iat": now,
+        "exp": now + timedelta(seconds=settings.access_token_ttl_seconds),
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "jti": secrets.token_urlsafe(16),
+        "type": "access",
+        "sid": str(session_id),
+        "ver": auth_version,
+    }
+    return jwt.encode(claims, settings.jwt_secret(), algorithm=ALGORITHM)
+
+
+def decode_access_token(settings: Settings, token: str) -> AccessClaims:
+    """Verify signature (algorithm pinned), expiry and every required claim."""
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret(),
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": REQUIRED_CLAIMS},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("The access token has expired", code="TOKEN_EXPIRED") from None
+    except jwt.InvalidTokenError:
+        raise Unauthorized("The access token is invalid", code="INVALID_TOKEN") from None
+    try:
+        if claims["type"] != "access":
+            raise ValueError("not an access token")
+        session = claims.get("sid")
+        return AccessClaims(
+            user_id=uuid.UUID(claims["sub"]),
+            session_id=uuid.UUID(session) if session else None,
+            auth_version=int(claims.get("ver", 0)),
+            issued_at=datetime.fromtimestamp(claims["iat"], UTC),
+        )
+    except (ValueError, TypeError):
+        raise Unauthorized("The access token is invalid", code="INVALID_TOKEN") from None
+
+
+def new_opaque_token() -> str:
+    """A URL-safe random token of 256 bits."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored only as a SHA-256: they are random, so need no salt or slow hash."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,76 @@
+"""The emails the service sends, each as plain text and HTML, links built on PUBLIC_BASE_URL."""
+
+import html
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    kind: str
+    subject: str
+    text: str
+    html: str
+
+
+def _html(paragraphs: list[str], link: tuple[str, str] | None = None) -> str:
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    if link:
+        label, url = link
+        body += f'<p><a href="{html.escape(url)}">{html.escape(label)}</a></p>'
+    return f"<!doctype html><html><body>{body}</body></html>"
+
+
+def _link(base_url: str, path: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}{path}?token={quote(token)}"
+
+
+def verify_email(base_url: str, name: str, token: str) -> Message:
+    url = _link(base_url, "/api/v1/auth/verify-email", token)
+    lines = [f"Hello {name},", "Please confirm your email address. The link works for 24 hours."]
+    return Message(
+        kind="verify_email",
+        subject="Confirm your email address",
+        text="\n\n".join([*lines, url, "If you did not sign up, ignore this email."]) + "\n",
+        html=_html([*lines, "If you did not sign up, ignore this email."], ("Confirm", url)),
+    )
+
+
+def confirm_new_email(base_url: str, name: str, token: str) -> Message:
+    url = _link(base_url, "/api/v1/auth/verify-email", token)
+    lines = [f"Hello {name},", "Confirm this new address for your account (valid 24 hours)."]
+    return Message(
+        kind="confirm_new_email",
+        subject="Confirm your new email address",
+        text="\n\n".join([*lines, url]) + "\n",
+        html=_html(lines, ("Confirm", url)),
+    )
+
+
+def email_change_notice(name: str, new_address: str) -> Message:
+    lines = [
+        f"Hello {name},",
+        f"Someone asked to change your account's email address to {new_address}.",
+        "Nothing changes until the new address is confirmed. If this was not you, change your "
+        "password now.",
+    ]
+    return Message(
+        kind="email_change_notice",
+        subject="Your email address is being changed",
+        text="\n\n".join(lines) + "\n",
+        html=_html(lines),
+    )
+
+
+def password_reset(base_url: str, name: str, token: str) -> Message:
+    url = _link(base_url, "/reset-password", token)
+    lines = [
+        f"Hello {name},",
+        "Use this link within an hour to choose a new password. It works once.",
+    ]
+    return Message(
+        kind="password_reset",
+        subject="Reset your password",
+        text="\n\n".join([*lines, url, "If you did not ask for this, ignore this email."]) + "\n",
+        html=_html([*lines, "If you did not ask for this, ignore this email."], ("Reset", url)),
+    )

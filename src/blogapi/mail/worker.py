@@ -1,0 +1,92 @@
+"""The delivery loop behind `blogapi worker` (and, in development, inside the app)."""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from blogapi.core.config import Environment, Settings
+from blogapi.mail import service
+from blogapi.mail.models import OutboxStatus
+from blogapi.mail.transport import FileTransport, Transport
+
+log = structlog.get_logger("blogapi.mail")
+
+
+async def deliver_due(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    transport: Transport,
+    settings: Settings,
+    *,
+    batch: int = 10,
+) -> int:
+    """Claim a batch, send each email and record the outcome; returns how many were tried."""
+    async with sessionmaker() as session, session.begin():
+        emails = await service.claim(
+            session, limit=batch, lease_seconds=settings.outbox_lease_seconds
+        )
+    for email in emails:
+        try:
+            await transport.send(email)
+        except Exception as error:  # any failure is retried later, then dead
+            async with sessionmaker() as session, session.begin():
+                status = await service.mark_failed(
+                    session,
+                    email,
+                    f"{type(error).__name__}: {error}",
+                    max_attempts=settings.outbox_max_attempts,
+                    backoff_base=settings.outbox_backoff_seconds,
+                )
+            log.warning(
+                "email_failed", email_id=str(email.id), attempts=email.attempts, status=status
+            )
+            if status is OutboxStatus.DEAD:
+                log.error("email_dead", email_id=str(email.id), kind=email.kind)
+            continue
+        async with sessionmaker() as session, session.begin():
+            await service.mark_sent(session, email.id)
+        log.info("email_sent", email_id=str(email.id), kind=email.kind)
+    return len(emails)
+
+
+async def run(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    transport: Transport,
+    settings: Settings,
+    stop: asyncio.Event,
+) -> None:
+    """Deliver until `stop` is set; the email in hand is finished first."""
+    log.info("mail_worker_started", transport=type(transport).__name__)
+    while not stop.is_set():
+        try:
+            tried = await deliver_due(sessionmaker, transport, settings)
+        except Exception:  # the database may be away for a moment: wait and go on
+            log.exception("mail_worker_error")
+            tried = 0
+        if tried == 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=settings.worker_poll_seconds)
+    log.info("mail_worker_stopped")
+
+
+@dataclass
+class BackgroundWorker:
+    task: asyncio.Task[None]
+    stop_event: asyncio.Event
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        await self.task
+
+
+def start_dev_mail_worker(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> BackgroundWorker | None:
+    """With no SMTP server in development, deliver inside the app: to ./data/mail/ and the log."""
+    if settings.smtp_host or settings.environment is not Environment.DEVELOPMENT:
+        return None
+    stop_event = asyncio.Event()
+    task = asyncio.create_task(run(sessionmaker, FileTransport(settings), settings, stop_event))
+    return BackgroundWorker(task=task, stop_event=stop_event)

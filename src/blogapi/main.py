@@ -1,0 +1,140 @@
+"""The application factory: middleware, routers, error handlers and lifespan — nothing else."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from redis.asyncio import Redis
+
+from blogapi import __version__
+from blogapi.auth.router import router as auth_router
+from blogapi.comments.router import router as comments_router
+from blogapi.core.client_ip import parse_networks
+from blogapi.core.config import Environment, Settings, get_settings
+from blogapi.core.db import create_engine, create_sessionmaker
+from blogapi.core.errors import install_error_handlers
+from blogapi.core.lifecycle import install_drain_handler
+from blogapi.core.logging import configure_logging
+from blogapi.core.metrics import POOL
+from blogapi.core.middleware import (
+    AllowlistCORSMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from blogapi.core.observability import (
+    configure_sentry,
+    instrument_engine,
+    tracer_provider_for,
+    uninstrument_engines,
+)
+from blogapi.core.ratelimit import RateLimiter
+from blogapi.health.router import router as health_router
+from blogapi.mail.router import router as mail_router
+from blogapi.mail.worker import start_dev_mail_worker
+from blogapi.posts.router import router as posts_router
+from blogapi.reactions.router import router as reactions_router
+from blogapi.search.router import router as search_router
+from blogapi.tags.router import router as tags_router
+from blogapi.users.router import router as users_router
+
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "X-Request-ID",
+]
+CORS_EXPOSED_HEADERS = ["ETag", "X-Request-ID", "Retry-After", "RateLimit", "RateLimit-Policy"]
+
+
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
+    """Build the app. `tracer_provider` is for tests; otherwise OTEL_* settings decide."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.effective_log_format)
+    configure_sentry(settings)
+    if tracer_provider is None:
+        tracer_provider = tracer_provider_for(settings)
+        if tracer_provider is not None:
+            trace.set_tracer_provider(tracer_provider)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        traced = instrument_engine(engine, tracer_provider)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        pool = engine.pool
+
+        def read_pool() -> tuple[int, int]:
+            checked_out = getattr(pool, "checkedout", lambda: 0)
+            size = getattr(pool, "size", lambda: 0)
+            return int(checked_out()), int(size())
+
+        POOL.read_pool = read_pool
+        app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        mail_worker = start_dev_mail_worker(settings, app.state.sessionmaker)
+        install_drain_handler(settings.shutdown_delay_seconds)
+        try:
+            yield
+        finally:
+            if mail_worker is not None:
+                await mail_worker.stop()
+            if traced:
+                uninstrument_engines()
+            if POOL.read_pool is read_pool:  # another app in this process may own it now
+                POOL.read_pool = None
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Blog API",
+        version=__version__,
+        summary="The backend of a multi-author blogging platform",
+        lifespan=lifespan,
+        telemetry={
+            "tracer_provider": tracer_provider,
+            "tracing": tracer_provider is not None,
+            "metrics": False,  # Prometheus at /metrics
+            "logs": False,  # structlog
+        },
+    )
+    app.state.settings = settings
+    app.state.redis = None
+    app.state.rate_limiter = RateLimiter(settings)
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
+    install_error_handlers(app)
+    # Added last runs first: security headers outermost (so even the request context's own
+    # 413 and 500 carry them), then the request context, then CORS.
+    if settings.cors_origins:
+        wildcard = "*" in settings.cors_origins
+        app.add_middleware(
+            AllowlistCORSMiddleware,
+            allow_origins=["*"] if wildcard else settings.cors_origins,
+            allow_credentials=not wildcard,  # never `*` together with credentials
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION
+    )
+    for router in (
+        health_router,
+        auth_router,
+        reactions_router,
+        users_router,
+        posts_router,
+        comments_router,
+        tags_router,
+        search_router,
+        mail_router,
+    ):
+        app.include_router(router)
+    return app

@@ -1,0 +1,63 @@
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from blogapi.core.db import Base, IdMixin, TimestampMixin, utcnow
+
+
+class PostStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PENDING_REVIEW = "pending_review"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Post(IdMixin, TimestampMixin, Base):
+    __tablename__ = "posts"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'pending_review', 'published', 'archived')", name="status_known"
+        ),
+        CheckConstraint("likes_count >= 0 AND comments_count >= 0", name="counts_not_negative"),
+        Index("ix_posts_status_published_at", "status", "published_at"),
+        Index("ix_posts_author_id_published_at", "author_id", "published_at"),
+    )
+
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Unique over deleted posts too: a deleted post's slug stays reserved.
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500))
+    # True when the summary was written by a person; else it follows the content.
+    summary_is_custom: Mapped[bool] = mapped_column(default=False)
+    content: Mapped[str] = mapped_column(Text)
+    content_html: Mapped[str] = mapped_column(Text)
+    # The plain text of content_html: what full-text search indexes and highlights.
+    content_text: Mapped[str] = mapped_column(Text)
+    reading_time_minutes: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), default=PostStatus.DRAFT.value)
+    published_at: Mapped[datetime | None]
+    # Optimistic concurrency: bumped on every content or status change, behind the ETag.
+    version: Mapped[int] = mapped_column(default=1)
+    likes_count: Mapped[int] = mapped_column(default=0)
+    comments_count: Mapped[int] = mapped_column(default=0)
+    deleted_at: Mapped[datetime | None]
+
+
+class PostRevision(IdMixin, Base):
+    """The state of a post before one change of its title, summary or content."""
+
+    __tablename__ = "post_revisions"
+    __table_args__ = (UniqueConstraint("post_id", "number"),)
+
+    post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500))
+    content: Mapped[str] = mapped_column(Text)
+    # Who made the change that replaced this version.
+    editor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,122 @@
+"""Posts as responses, read with SQLAlchemy Core: exactly the columns a response needs, the
+author joined, tags aggregated and the reader's like/bookmark flags as EXISTS, in one
+statement, so a page costs two statements (count and page) whatever its size, and no ORM
+object is built on the hot read paths. Models are assembled with `model_construct` (the
+database already holds valid data) and serialised once.
+"""
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blogapi.core.errors import NotFound
+from blogapi.core.pagination import Page, PageParams, Pagination
+from blogapi.posts.models import Post, PostStatus
+from blogapi.posts.schemas import AuthorOut, PostOut, PostSummary
+from blogapi.reactions import service as reactions_service
+from blogapi.tags import service as tags_service
+from blogapi.users import service as users_service
+from blogapi.users.models import User
+
+SUMMARY_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "likes_count",
+    "comments_count",
+    "reading_time_minutes",
+)
+
+
+def _select(viewer_id: uuid.UUID | None, *, full: bool) -> Select[Any]:
+    post_id = Post.__table__.c.id
+    columns: list[Any] = [getattr(Post, name) for name in SUMMARY_COLUMNS]
+    columns += [Post.status, *users_service.author_columns()]
+    columns.append(tags_service.slugs_column(post_id).label("tag_slugs"))
+    if viewer_id is not None:
+        columns.append(reactions_service.liked_column(viewer_id, post_id).label("liked"))
+        columns.append(reactions_service.bookmarked_column(viewer_id, post_id).label("bookmarked"))
+    if full:
+        columns += [Post.content, Post.content_html, Post.version]
+    return select(*columns).join(User, User.id == Post.author_id)
+
+
+def _fields(row: RowMapping, viewer: bool) -> dict[str, Any]:
+    fields = {name: row[name] for name in SUMMARY_COLUMNS}
+    fields["status"] = PostStatus(row["status"])
+    fields["author"] = AuthorOut.model_construct(
+        id=row["author_id"],
+        username=row["author_username"],
+        display_name=row["author_display_name"],
+        avatar_url=row["author_avatar_url"],
+    )
+    fields["tags"] = sorted(row["tag_slugs"].split(",")) if row["tag_slugs"] else []
+    fields["liked"] = bool(row["liked"]) if viewer else None
+    fields["bookmarked"] = bool(row["bookmarked"]) if viewer else None
+    return fields
+
+
+async def page_of_summaries(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    params: PageParams,
+    order: Sequence[ColumnElement[Any]],
+    viewer_id: uuid.UUID | None,
+) -> Page[PostSummary]:
+    """One page and the total, in two statements."""
+    total = await session.scalar(select(func.count()).select_from(Post).where(*conditions))
+    rows = await session.execute(
+        _select(viewer_id, full=False)
+        .where(*conditions)
+        .order_by(*order)
+        .offset(params.offset)
+        .limit(params.limit)
+    )
+    items = [
+        PostSummary.model_construct(**_fields(r, viewer_id is not None)) for r in rows.mappings()
+    ]
+    return _page(items, params, total or 0)
+
+
+def _page(items: list[PostSummary], params: PageParams, total: int) -> Page[PostSummary]:
+    pagination = Pagination(
+        page=params.page,
+        limit=params.limit,
+        total=total,
+        total_pages=(total + params.limit - 1) // params.limit,
+    )
+    return Page[PostSummary].model_construct(data=items, pagination=pagination)
+
+
+async def summaries_by_id(
+    session: AsyncSession, post_ids: Sequence[uuid.UUID], viewer_id: uuid.UUID | None
+) -> list[PostSummary]:
+    """Summaries of the given posts, in the given order (search results)."""
+    if not post_ids:
+        return []
+    rows = await session.execute(_select(viewer_id, full=False).where(Post.id.in_(post_ids)))
+    by_id = {
+        r["id"]: PostSummary.model_construct(**_fields(r, viewer_id is not None))
+        for r in rows.mappings()
+    }
+    return [by_id[i] for i in post_ids if i in by_id]
+
+
+async def full_post(
+    session: AsyncSession, condition: ColumnElement[bool], viewer_id: uuid.UUID | None
+) -> tuple[PostOut, int]:
+    """One post matching `condition`, with its body, and its version (for the ETag)."""
+    row = (await session.execute(_select(viewer_id, full=True).where(condition))).mappings().first()
+    if row is None:
+        raise NotFound("Post not found")
+    fields = _fields(row, viewer_id is not None)
+    fields["content"] = row["content"]
+    fields["content_html"] = row["content_html"]
+    return PostOut.model_construct(**fields), int(row["version"])

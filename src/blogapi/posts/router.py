@@ -1,0 +1,147 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+
+from blogapi.auth.dependencies import CurrentUser, OptionalUser, ReadWriteLimit, WriterUser
+from blogapi.core.config import SettingsDep
+from blogapi.core.db import SessionDep
+from blogapi.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    Unauthorized,
+    ValidationFailed,
+    error_responses,
+)
+from blogapi.core.http_cache import json_with_etag
+from blogapi.core.pagination import Page, PageDep
+from blogapi.core.responses import json_response
+from blogapi.core.routing import API_PREFIX, JSONRoute
+from blogapi.posts import queries, service
+from blogapi.posts.dependencies import AuthorFilter, EditablePost, PostRef
+from blogapi.posts.models import PostStatus
+from blogapi.posts.queries import PostFilters, PostSort
+from blogapi.posts.schemas import (
+    PostCreate,
+    PostOut,
+    PostSummary,
+    PostUpdate,
+    RevisionOut,
+    RevisionSummary,
+    TagName,
+)
+from blogapi.search import service as search_service
+
+router = APIRouter(
+    prefix=f"{API_PREFIX}/posts",
+    tags=["posts"],
+    route_class=JSONRoute,
+    dependencies=[ReadWriteLimit],
+)
+
+
+@router.get("", response_model=Page[PostSummary], responses=error_responses(Unauthorized))
+async def list_posts(
+    session: SessionDep,
+    settings: SettingsDep,
+    viewer: OptionalUser,
+    page: PageDep,
+    author: AuthorFilter = None,
+    tag: Annotated[list[TagName] | None, Query(max_length=10, description="All of")] = None,
+    post_status: Annotated[PostStatus | None, Query(alias="status")] = None,
+    sort: PostSort | None = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Full-text search")
+    ] = None,
+) -> Response:
+    """Published posts, newest first. `status` lists your own posts (any, for editors).
+
+    With `q`, the results of `/search` in post form, best match first.
+    """
+    if q is not None:
+        if post_status is not None or sort is not None:
+            raise ValidationFailed.on_field(
+                "q", "A search lists published posts by relevance: drop status and sort"
+            )
+        query = search_service.SearchQuery(text=q, author=author, tags=tag or [])
+        result = await search_service.search_posts(session, settings, query, page, viewer)
+    else:
+        filters = PostFilters(
+            author=author, tags=tag or [], status=post_status, sort=sort or PostSort.NEWEST
+        )
+        result = await queries.list_posts(session, filters, page, viewer)
+    return json_response(result)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PostOut,
+    responses=error_responses(Unauthorized, Forbidden, Conflict),
+)
+async def create_post(
+    data: PostCreate, request: Request, session: SessionDep, user: WriterUser
+) -> Response:
+    """Write a post. A future `published_at` schedules it; the slug comes from the title."""
+    post = await service.create_post(session, user, data)
+    out, version = await queries.render_post(session, post, user)
+    return json_with_etag(request, out, version=version, status_code=201)
+
+
+@router.get("/{ref}", response_model=PostOut, responses=error_responses(NotFound))
+async def read_post(
+    ref: PostRef, request: Request, session: SessionDep, viewer: OptionalUser
+) -> Response:
+    """A post by id or slug, with an ETag (send If-None-Match to get 304)."""
+    out, version = await queries.read_post(session, ref, viewer)
+    return json_with_etag(request, out, version=version)
+
+
+@router.patch(
+    "/{ref}",
+    response_model=PostOut,
+    responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed),
+)
+@router.put("/{ref}", response_model=PostOut, include_in_schema=False)
+async def update_post(
+    changes: PostUpdate,
+    post: EditablePost,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    if_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
+    """Edit (author or editor). Send the ETag as If-Match: a stale one is 412, nothing changes."""
+    post = await service.update_post(session, post, user, changes, if_match=if_match)
+    out, version = await queries.render_post(session, post, user)
+    return json_with_etag(request, out, version=version)
+
+
+@router.delete(
+    "/{ref}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(Unauthorized, Forbidden, NotFound),
+)
+async def delete_post(post: EditablePost, session: SessionDep) -> None:
+    await service.delete_post(session, post)
+
+
+@router.get("/{ref}/revisions", responses=error_responses(Unauthorized, Forbidden, NotFound))
+async def list_revisions(post: EditablePost, session: SessionDep) -> list[RevisionSummary]:
+    """Earlier versions of the title, summary and content, newest first."""
+    return await queries.render_revisions(session, await service.list_revisions(session, post))
+
+
+@router.get(
+    "/{ref}/revisions/{number}", responses=error_responses(Unauthorized, Forbidden, NotFound)
+)
+async def read_revision(
+    number: Annotated[int, Path(ge=1, le=1_000_000)], post: EditablePost, session: SessionDep
+) -> RevisionOut:
+    revision = await service.get_revision(session, post, number)
+    if revision is None:
+        raise NotFound("Revision not found")
+    [out] = await queries.render_revisions(session, [revision], full=True)
+    assert isinstance(out, RevisionOut)
+    return out

@@ -1,0 +1,130 @@
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
+from blogapi.posts.models import PostStatus
+from blogapi.posts.slugs import is_slug, slugify
+
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 30
+
+
+def _tag_name(value: str) -> str:
+    if len(value) > MAX_TAG_LENGTH:
+        raise ValueError(f"a tag has at most {MAX_TAG_LENGTH} characters")
+    slug = slugify(value, max_length=MAX_TAG_LENGTH)
+    if not slug:
+        raise ValueError("a tag needs at least one letter or digit")
+    return slug
+
+
+def _unique_tags(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _slug(value: str) -> str:
+    if not is_slug(value):
+        raise ValueError("lower-case letters, digits and single hyphens, at most 100 characters")
+    return value
+
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _publication_time(value: datetime) -> datetime:
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must be between 1970 and 2200") from None
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("must be between 1970 and 2200")
+    return value
+
+
+PublicationTime = Annotated[AwareDatetime, AfterValidator(_publication_time)]
+TagName = Annotated[str, Field(min_length=1), AfterValidator(_tag_name)]
+TagList = Annotated[list[TagName], Field(max_length=MAX_TAGS), AfterValidator(_unique_tags)]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Content = Annotated[str, Field(min_length=1, max_length=200_000), AfterValidator(_not_blank)]
+Summary = Annotated[str, Field(max_length=500)]
+Slug = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_slug)]
+
+
+class PostCreate(StrictModel):
+    title: Title
+    content: Content
+    summary: Summary | None = None
+    tags: TagList = []
+    status: PostStatus | None = Field(
+        default=None, description="Default: published (draft for contributors)"
+    )
+    published_at: PublicationTime | None = Field(
+        default=None, description="A future time schedules the post"
+    )
+    slug: Slug | None = None
+
+
+class PostUpdate(StrictModel):
+    title: Title | None = None
+    content: Content | None = None
+    summary: Summary | None = None
+    tags: TagList | None = None
+    status: PostStatus | None = None
+    published_at: PublicationTime | None = None
+    slug: Slug | None = None
+
+
+class AuthorOut(OutModel):
+    id: uuid.UUID
+    username: str
+    display_name: str | None
+    avatar_url: str | None
+
+
+class PostSummary(OutModel):
+    """A post in a list: everything but the body."""
+
+    id: uuid.UUID
+    slug: str
+    title: str
+    summary: str
+    status: PostStatus
+    published_at: UTCTimestamp | None
+    created_at: UTCTimestamp
+    updated_at: UTCTimestamp
+    author: AuthorOut
+    tags: list[str]
+    likes_count: int
+    comments_count: int
+    reading_time_minutes: int
+    liked: bool | None = Field(default=None, description="Signed-in readers only")
+    bookmarked: bool | None = Field(default=None, description="Signed-in readers only")
+
+
+class PostOut(PostSummary):
+    content: str
+    content_html: str
+
+
+class RevisionSummary(OutModel):
+    number: int
+    title: str
+    editor: AuthorOut | None
+    created_at: UTCTimestamp
+
+
+class RevisionOut(RevisionSummary):
+    summary: str
+    content: str

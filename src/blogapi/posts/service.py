@@ -1,0 +1,222 @@
+"""Writing posts: create, edit with revisions and optimistic concurrency, status moves, delete."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blogapi.core.config import Role
+from blogapi.core.db import new_id, utcnow
+from blogapi.core.errors import Conflict, PreconditionFailed, ValidationFailed
+from blogapi.posts import markdown
+from blogapi.posts.models import Post, PostRevision, PostStatus
+from blogapi.posts.schemas import PostCreate, PostUpdate
+from blogapi.posts.slugs import slugify, with_suffix
+from blogapi.posts.status import check_initial_status, check_transition
+from blogapi.tags import service as tags_service
+from blogapi.users.models import User
+
+SLUG_ATTEMPTS = 20
+REVISED_FIELDS = ("title", "summary", "content")
+
+
+def slug_taken() -> Conflict:
+    return Conflict("This slug is taken", code="SLUG_TAKEN")
+
+
+def _apply_content(post: Post, content: str, summary: str | None) -> None:
+    """Render once, at write time: HTML, reading time and (unless written) the summary."""
+    post.content = content
+    post.content_html = markdown.render_markdown(content)
+    text = markdown.plain_text(post.content_html)
+    post.content_text = text
+    post.reading_time_minutes = markdown.reading_time_minutes(text)
+    if summary is not None:
+        post.summary, post.summary_is_custom = summary, True
+    elif not post.summary_is_custom:
+        post.summary = markdown.summarize(text)
+
+
+def _publication_time(requested: datetime | None, current: datetime | None) -> datetime:
+    return requested or current or utcnow()
+
+
+async def _insert_with_unique_slug(session: AsyncSession, post: Post, title: str) -> None:
+    """Take the title's slug, or the first free `-2`, `-3`...; a racing insert just moves on."""
+    base = slugify(title) or "post"
+    taken = set(
+        await session.scalars(
+            select(Post.slug).where((Post.slug == base) | Post.slug.like(f"{base}-%"))
+        )
+    )
+    candidates = (base if n == 1 else with_suffix(base, n) for n in range(1, 10**6))
+    attempts = 0
+    for candidate in candidates:
+        if candidate in taken:
+            continue
+        post.slug = candidate
+        try:
+            async with session.begin_nested():
+                session.add(post)
+                await session.flush()
+            return
+        except IntegrityError:
+            attempts += 1
+            if attempts >= SLUG_ATTEMPTS:
+                raise
+            taken.add(candidate)
+
+
+async def create_post(session: AsyncSession, author: User, data: PostCreate) -> Post:
+    default = PostStatus.PUBLISHED if author.has_role(Role.AUTHOR) else PostStatus.DRAFT
+    status = data.status or default
+    check_initial_status(status, author)
+    post = Post(id=new_id(), author_id=author.id, title=data.title, status=status.value)
+    _apply_content(post, data.content, data.summary)
+    if status is PostStatus.PUBLISHED:
+        post.published_at = _publication_time(data.published_at, None)
+    else:
+        post.published_at = data.published_at
+    if data.slug is not None:
+        post.slug = data.slug
+        try:
+            async with session.begin_nested():
+                session.add(post)
+                await session.flush()
+        except IntegrityError:
+            raise slug_taken() from None
+    else:
+        await _insert_with_unique_slug(session, post, data.title)
+    await tags_service.set_post_tags(session, post.id, data.tags)
+    return post
+
+
+def version_of(if_match: str) -> set[str]:
+    """The versions named by an If-Match header (`"<version>-<digest>"`, or `*`)."""
+    tags = [tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")]
+    return {tag.split("-", 1)[0] for tag in tags if tag}
+
+
+async def update_post(
+    session: AsyncSession, post: Post, editor: User, changes: PostUpdate, *, if_match: str | None
+) -> Post:
+    # Lock the row (PostgreSQL) so the version check and the revision number cannot race.
+    await session.refresh(post, with_for_update=True)
+    if if_match is not None:
+        versions = version_of(if_match)
+        if "*" not in versions and str(post.version) not in versions:
+            raise PreconditionFailed("The post changed since you read it; fetch it again")
+    fields = changes.model_dump(exclude_unset=True)
+    for required in ("title", "content", "tags", "status", "slug"):
+        if required in fields and fields[required] is None:
+            raise ValidationFailed.on_field(required, "must not be null")
+    revised = any(name in fields and fields[name] != getattr(post, name) for name in REVISED_FIELDS)
+    if revised:
+        await _keep_revision(session, post, editor)
+    target = PostStatus(fields.get("status") or post.status)
+    clears_date = "published_at" in fields and fields["published_at"] is None
+    if clears_date and target is PostStatus.PUBLISHED:
+        raise ValidationFailed.on_field("published_at", "A published post needs a date")
+    if "status" in fields:
+        _move(post, target, editor, fields.get("published_at"))
+    elif "published_at" in fields:
+        post.published_at = fields["published_at"]
+    _apply_changes(post, fields)
+    if "slug" in fields and fields["slug"] != post.slug:
+        post.slug = fields["slug"]
+        try:
+            async with session.begin_nested():
+                await session.flush()
+        except IntegrityError:
+            raise slug_taken() from None
+    if "tags" in fields:
+        await tags_service.set_post_tags(session, post.id, fields["tags"])
+    post.version += 1
+    post.updated_at = utcnow()
+    await session.flush()
+    return post
+
+
+def _apply_changes(post: Post, fields: dict[str, Any]) -> None:
+    if "title" in fields:
+        post.title = fields["title"]
+    if "content" in fields or "summary" in fields:
+        summary = fields.get("summary")
+        if "summary" in fields and summary is None:
+            post.summary_is_custom = False
+        _apply_content(post, fields.get("content", post.content), summary)
+
+
+def _move(post: Post, target: PostStatus, editor: User, published_at: datetime | None) -> None:
+    check_transition(PostStatus(post.status), target, editor, is_owner=post.author_id == editor.id)
+    if target is PostStatus.PUBLISHED:
+        post.published_at = _publication_time(published_at, post.published_at)
+    elif published_at is not None:
+        post.published_at = published_at
+    post.status = target.value
+
+
+async def _keep_revision(session: AsyncSession, post: Post, editor: User) -> None:
+    last = await session.scalar(
+        select(func.max(PostRevision.number)).where(PostRevision.post_id == post.id)
+    )
+    session.add(
+        PostRevision(
+            post_id=post.id,
+            number=(last or 0) + 1,
+            title=post.title,
+            summary=post.summary,
+            content=post.content,
+            editor_id=editor.id,
+        )
+    )
+
+
+async def delete_post(session: AsyncSession, post: Post) -> None:
+    """Soft delete: the post, its comments, likes and bookmarks disappear; the slug stays taken."""
+    post.deleted_at = utcnow()
+    post.version += 1
+    await session.flush()
+
+
+async def delete_posts_of(session: AsyncSession, author_id: uuid.UUID) -> None:
+    await session.execute(
+        update(Post)
+        .where(Post.author_id == author_id, Post.deleted_at.is_(None))
+        .values(deleted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def adjust_counts(
+    session: AsyncSession, post_id: uuid.UUID, *, likes: int = 0, comments: int = 0
+) -> None:
+    """Move the counters in SQL, in the caller's transaction, so they always match the rows."""
+    await session.execute(
+        update(Post)
+        .where(Post.id == post_id)
+        .values(
+            likes_count=Post.likes_count + likes,
+            comments_count=Post.comments_count + comments,
+            updated_at=Post.updated_at,  # a like or a comment is not an edit of the post
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def list_revisions(session: AsyncSession, post: Post) -> list[PostRevision]:
+    rows = await session.scalars(
+        select(PostRevision)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.number.desc())
+    )
+    return list(rows.all())
+
+
+async def get_revision(session: AsyncSession, post: Post, number: int) -> PostRevision | None:
+    return await session.scalar(
+        select(PostRevision).where(PostRevision.post_id == post.id, PostRevision.number == number)
+    )

@@ -1,0 +1,51 @@
+from fastapi import APIRouter, Response, status
+
+from blogapi.auth.dependencies import CurrentUser, ReadWriteLimit
+from blogapi.core.db import SessionDep
+from blogapi.core.errors import NotFound, Unauthorized, error_responses
+from blogapi.core.pagination import Page, PageDep
+from blogapi.core.responses import json_response
+from blogapi.core.routing import API_PREFIX, JSONRoute
+from blogapi.posts import queries as posts_queries
+from blogapi.posts.dependencies import VisiblePost
+from blogapi.posts.schemas import PostSummary
+from blogapi.reactions import service
+
+router = APIRouter(
+    prefix=API_PREFIX, tags=["reactions"], route_class=JSONRoute, dependencies=[ReadWriteLimit]
+)
+
+NO_CONTENT = status.HTTP_204_NO_CONTENT
+TOGGLE_ERRORS = error_responses(Unauthorized, NotFound)
+
+
+@router.put("/posts/{ref}/like", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+async def like(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
+    """Like a post (idempotent)."""
+    await service.like(session, user.id, post.id)
+
+
+@router.delete("/posts/{ref}/like", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+async def unlike(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
+    await service.unlike(session, user.id, post.id)
+
+
+@router.put("/posts/{ref}/bookmark", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+async def bookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
+    """Bookmark a post (idempotent); see them at /users/me/bookmarks."""
+    await service.bookmark(session, user.id, post.id)
+
+
+@router.delete("/posts/{ref}/bookmark", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+async def unbookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
+    await service.unbookmark(session, user.id, post.id)
+
+
+@router.get(
+    "/users/me/bookmarks",
+    response_model=Page[PostSummary],
+    responses=error_responses(Unauthorized),
+)
+async def my_bookmarks(user: CurrentUser, session: SessionDep, page: PageDep) -> Response:
+    """Posts you bookmarked and can still see, the most recently bookmarked first."""
+    return json_response(await posts_queries.list_bookmarked(session, user, page))

@@ -1,0 +1,53 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from blogapi.auth.dependencies import OptionalUser, ReadWriteLimit
+from blogapi.core.config import SettingsDep
+from blogapi.core.db import SessionDep
+from blogapi.core.errors import error_responses
+from blogapi.core.pagination import Page, PageDep
+from blogapi.core.routing import API_PREFIX, JSONRoute
+from blogapi.posts.dependencies import AuthorFilter
+from blogapi.posts.schemas import TagName
+from blogapi.search import service
+from blogapi.search.schemas import SearchHit, Suggestions
+
+router = APIRouter(
+    prefix=f"{API_PREFIX}/search",
+    tags=["search"],
+    route_class=JSONRoute,
+    dependencies=[ReadWriteLimit],
+)
+
+SearchText = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        description='Words, "quoted phrases", -excluded words and `or`',
+    ),
+]
+
+
+@router.get("", responses=error_responses())
+async def search(
+    q: SearchText,
+    session: SessionDep,
+    settings: SettingsDep,
+    viewer: OptionalUser,
+    page: PageDep,
+    author: AuthorFilter = None,
+    tag: Annotated[list[TagName] | None, Query(max_length=10, description="All of")] = None,
+) -> Page[SearchHit]:
+    """Published posts matching `q`, best first; titles weigh most, then summaries, then text."""
+    query = service.SearchQuery(text=q, author=author, tags=tag or [])
+    return await service.search_page(session, settings, query, page, viewer)
+
+
+@router.get("/suggest", responses=error_responses())
+async def suggest(
+    q: Annotated[str, Query(min_length=1, max_length=100)], session: SessionDep
+) -> Suggestions:
+    """Autocomplete: up to ten tag names and post titles for what has been typed so far."""
+    return Suggestions(data=await service.suggest(session, q))

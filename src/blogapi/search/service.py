@@ -1,0 +1,229 @@
+"""Full-text search over visible published posts, on either engine, with one contract.
+
+PostgreSQL: a weighted tsvector (title A, summary B, text C) in a generated column with a
+GIN index, `websearch_to_tsquery`, `ts_rank_cd` and `ts_headline`. SQLite: an FTS5 table
+kept by triggers, `bm25()` with column weights and `snippet()`.
+"""
+
+import html
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, cast, func, literal_column, or_, select, table
+from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blogapi.core.config import Settings
+from blogapi.core.pagination import Page, PageParams
+from blogapi.posts import queries as posts_queries
+from blogapi.posts import rendering
+from blogapi.posts.models import Post
+from blogapi.posts.queries import PostFilters
+from blogapi.posts.schemas import PostSummary
+from blogapi.search import stopwords
+from blogapi.search.query import (
+    MARK_END,
+    MARK_START,
+    clean,
+    parse,
+    to_fts5,
+    without_stopwords,
+)
+from blogapi.search.schemas import SearchHit, Suggestion
+from blogapi.tags import service as tags_service
+from blogapi.users.models import User
+
+# Title matches weigh most, then the summary, then the body (FTS5 bm25 column weights).
+BM25_WEIGHTS = (10.0, 4.0, 1.0)
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+SUGGESTIONS = 10
+LT_GT_STAND_INS = "\ue002\ue003"
+RESTORE_LT_GT = str.maketrans(LT_GT_STAND_INS, "<>")
+
+
+def highlight_html(snippet: str) -> str:
+    """Escape everything, then turn the match markers into <mark> elements."""
+    snippet = snippet.translate(RESTORE_LT_GT)
+    escaped = html.escape(snippet, quote=False)
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+# (post id, rank, highlight)
+Hit = tuple[uuid.UUID, float, str]
+
+
+async def search(
+    session: AsyncSession,
+    settings: Settings,
+    raw_query: str,
+    params: PageParams,
+    *,
+    viewer: User | None,
+    author: str | None = None,
+    tags: list[str] | None = None,
+) -> tuple[list[Hit], int]:
+    """One page of matching posts the viewer may see, best first, and the number of matches."""
+    filters = posts_queries.filtered(PostFilters(author=author, tags=tags or []), viewer)
+    if session.get_bind().dialect.name == "postgresql":
+        return await _search_postgresql(session, settings, raw_query, params, filters)
+    return await _search_sqlite(session, settings, raw_query, params, filters)
+
+
+async def _search_postgresql(
+    session: AsyncSession,
+    settings: Settings,
+    raw_query: str,
+    params: PageParams,
+    filters: list[ColumnElement[bool]],
+) -> tuple[list[Hit], int]:
+    if parse(raw_query).is_empty:  # nothing to look for (only exclusions or punctuation)
+        return [], 0
+    language = cast(settings.search_language, REGCONFIG)
+    tsquery = func.websearch_to_tsquery(language, clean(raw_query))
+    vector: ColumnElement[Any] = literal_column("posts.search_vector")
+    rank = func.ts_rank_cd(vector, tsquery)
+    conditions = [vector.op("@@")(tsquery), *filters]
+    total = await session.scalar(select(func.count()).select_from(Post).where(*conditions))
+    if not total:
+        return [], 0
+    page = await session.execute(
+        select(Post.id, rank)
+        .where(*conditions)
+        .order_by(rank.desc(), Post.published_at.desc(), Post.id.desc())
+        .offset(params.offset)
+        .limit(params.limit)
+    )
+    ranked = [(row[0], float(row[1])) for row in page]
+    # Headlines are costly: make them for this page only, not for every match.
+    # ts_headline drops what looks like HTML tags; hide < and > from it, then restore them.
+    hidden = func.translate(Post.content_text, "<>", LT_GT_STAND_INS)
+    headline = func.ts_headline(language, hidden, tsquery, HEADLINE_OPTIONS)
+    rows = await session.execute(
+        select(Post.id, headline).where(Post.id.in_([post_id for post_id, _ in ranked]))
+    )
+    snippets: dict[uuid.UUID, str] = {i: snippet for i, snippet in rows}  # noqa: C416
+    return [(i, r, highlight_html(snippets.get(i, ""))) for i, r in ranked], total
+
+
+async def _search_sqlite(
+    session: AsyncSession,
+    settings: Settings,
+    raw_query: str,
+    params: PageParams,
+    filters: list[ColumnElement[bool]],
+) -> tuple[list[Hit], int]:
+    parsed = parse(raw_query)
+    if settings.search_language == "english":
+        parsed = without_stopwords(parsed, stopwords.ENGLISH)
+    if parsed.is_empty:
+        return [], 0
+    fts: ColumnElement[Any] = literal_column("posts_fts")
+    rank = -func.bm25(fts, *BM25_WEIGHTS)
+    snippet = func.snippet(fts, 2, MARK_START, MARK_END, " … ", 24)
+    matched = (
+        select(Post.id)
+        .select_from(table("posts_fts"))
+        .join(Post, literal_column("posts.rowid") == literal_column("posts_fts.rowid"))
+    )
+    match: ColumnElement[bool] = literal_column("posts_fts").op("MATCH")(to_fts5(parsed))
+    conditions = [match, *filters]
+    total = await session.scalar(
+        select(func.count()).select_from(matched.where(*conditions).subquery())
+    )
+    if not total:
+        return [], 0
+    rows = await session.execute(
+        matched.add_columns(rank, snippet)
+        .where(*conditions)
+        .order_by(rank.desc(), Post.published_at.desc(), Post.id.desc())
+        .offset(params.offset)
+        .limit(params.limit)
+    )
+    return [(post_id, float(r), highlight_html(s)) for post_id, r, s in rows], total
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+async def _found(
+    session: AsyncSession,
+    settings: Settings,
+    query: SearchQuery,
+    params: PageParams,
+    viewer: User | None,
+) -> tuple[list[Hit], list[PostSummary], int]:
+    hits, total = await search(
+        session, settings, query.text, params, viewer=viewer, author=query.author, tags=query.tags
+    )
+    summaries = await rendering.summaries_by_id(
+        session, [post_id for post_id, _, _ in hits], viewer.id if viewer else None
+    )
+    return hits, summaries, total
+
+
+async def search_page(
+    session: AsyncSession,
+    settings: Settings,
+    query: SearchQuery,
+    params: PageParams,
+    viewer: User | None,
+) -> Page[SearchHit]:
+    """A page of hits: each post's summary with its rank and highlight."""
+    hits, summaries, total = await _found(session, settings, query, params, viewer)
+    extra = {post_id: (rank, snippet) for post_id, rank, snippet in hits}
+    items = [
+        SearchHit(**s.model_dump(), rank=extra[s.id][0], highlight=extra[s.id][1])
+        for s in summaries
+    ]
+    return Page[SearchHit].build(items, params, total)
+
+
+async def search_posts(
+    session: AsyncSession,
+    settings: Settings,
+    query: SearchQuery,
+    params: PageParams,
+    viewer: User | None,
+) -> Page[PostSummary]:
+    """The same search, as plain post summaries (for GET /posts?q=)."""
+    _, summaries, total = await _found(session, settings, query, params, viewer)
+    return Page[PostSummary].build(summaries, params, total)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def suggest(session: AsyncSession, raw_query: str) -> list[Suggestion]:
+    """Up to ten tag names and post titles that start with (or, on PostgreSQL, resemble) q."""
+    needle = clean(raw_query).lower()
+    if not needle:
+        return []
+    fuzzy = session.get_bind().dialect.name == "postgresql"
+    prefix = _escape_like(needle) + "%"
+    word_start = "% " + prefix
+
+    def matching(
+        column: ColumnElement[str],
+    ) -> tuple[ColumnElement[bool], list[ColumnElement[Any]]]:
+        starts = column.like(prefix, escape="\\")
+        condition = or_(starts, column.like(word_start, escape="\\"))
+        order: list[ColumnElement[Any]] = [starts.desc()]
+        if fuzzy:
+            condition = or_(condition, column.op("%")(needle))
+            order.append(func.similarity(column, needle).desc())
+        return condition, [*order, func.length(column), column]
+
+    tags = await tags_service.suggest(session, matching, SUGGESTIONS)
+    titles = await posts_queries.suggest_titles(session, matching, SUGGESTIONS)
+    suggestions = [Suggestion(type="tag", text=slug, slug=slug) for slug in tags]
+    suggestions += [Suggestion(type="post", text=title, slug=slug) for title, slug in titles]
+    return suggestions[:SUGGESTIONS]

@@ -1,0 +1,50 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from blogapi.core.config import Role
+from blogapi.core.db import Base, IdMixin, TimestampMixin
+
+
+class UserStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+ROLE_RANK = {Role.CONTRIBUTOR: 0, Role.AUTHOR: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class User(IdMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('contributor', 'author', 'editor', 'admin')", name="role_known"),
+        CheckConstraint("status IN ('active', 'disabled')", name="status_known"),
+        Index("ix_users_created_at", "created_at"),
+    )
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    bio: Mapped[str | None] = mapped_column(Text)
+    avatar_url: Mapped[str | None] = mapped_column(String(2048))
+    role: Mapped[str] = mapped_column(String(20), default=Role.AUTHOR.value)
+    status: Mapped[str] = mapped_column(String(20), default=UserStatus.ACTIVE.value)
+    email_verified_at: Mapped[datetime | None]
+    # Bumped by logout-all and password change: access tokens carrying an older value stop working.
+    auth_version: Mapped[int] = mapped_column(default=0)
+    deleted_at: Mapped[datetime | None]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == UserStatus.ACTIVE.value and self.deleted_at is None
+
+    def has_role(self, role: Role) -> bool:
+        """True when the user's role is `role` or above it."""
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[role]

@@ -1,0 +1,97 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from blogapi.auth import verification
+from blogapi.auth.dependencies import AdminUser, CurrentUser, ReadWriteLimit
+from blogapi.core.config import Role, SettingsDep
+from blogapi.core.db import SessionDep
+from blogapi.core.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
+from blogapi.core.pagination import Page, PageDep
+from blogapi.core.routing import API_PREFIX, JSONRoute
+from blogapi.users import service
+from blogapi.users.dependencies import ManagedUser, OwnProfile, VisibleUser
+from blogapi.users.models import UserStatus
+from blogapi.users.schemas import (
+    RoleChange,
+    StatusChange,
+    UserDelete,
+    UserPrivate,
+    UserPublic,
+    UserUpdate,
+)
+
+router = APIRouter(
+    prefix=f"{API_PREFIX}/users",
+    tags=["users"],
+    route_class=JSONRoute,
+    dependencies=[ReadWriteLimit],
+)
+
+
+@router.get("/me", responses=error_responses(Unauthorized))
+async def read_me(user: CurrentUser) -> UserPrivate:
+    return UserPrivate.model_validate(user)
+
+
+@router.patch("/me", responses=error_responses(Unauthorized, Conflict))
+@router.put("/me", include_in_schema=False)
+async def update_me(
+    changes: UserUpdate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> UserPrivate:
+    """Change your profile. A new email address takes effect once confirmed from that address."""
+    updated = await verification.update_profile(session, settings, user, changes)
+    return UserPrivate.model_validate(updated)
+
+
+@router.delete(
+    "/me", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(Unauthorized)
+)
+async def delete_me(
+    data: UserDelete, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> None:
+    """Deactivate and anonymise your account (confirm with your password)."""
+    await service.deactivate_account(session, settings, user, data.password)
+
+
+@router.get("", responses=error_responses(Unauthorized, Forbidden))
+async def list_users(
+    _admin: AdminUser,
+    session: SessionDep,
+    page: PageDep,
+    role: Role | None = None,
+    user_status: Annotated[UserStatus | None, Query(alias="status")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+) -> Page[UserPrivate]:
+    """Admins: every account, newest first, filtered by role, status or a part of name/email."""
+    users, total = await service.list_users(session, page, role=role, status=user_status, search=q)
+    return Page[UserPrivate].build([UserPrivate.model_validate(u) for u in users], page, total)
+
+
+@router.get("/{ref}", responses=error_responses(NotFound))
+async def read_user(user: VisibleUser) -> UserPublic:
+    """A public profile, by id or username."""
+    return UserPublic.model_validate(user)
+
+
+@router.patch("/{ref}", responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict))
+@router.put("/{ref}", include_in_schema=False)
+async def update_user(
+    changes: UserUpdate, user: OwnProfile, session: SessionDep, settings: SettingsDep
+) -> UserPrivate:
+    updated = await verification.update_profile(session, settings, user, changes)
+    return UserPrivate.model_validate(updated)
+
+
+@router.patch("/{ref}/role", responses=error_responses(Unauthorized, Forbidden, NotFound))
+async def change_role(data: RoleChange, user: ManagedUser, session: SessionDep) -> UserPrivate:
+    return UserPrivate.model_validate(await service.change_role(session, user, data.role))
+
+
+@router.patch("/{ref}/status", responses=error_responses(Unauthorized, Forbidden, NotFound))
+async def change_status(
+    data: StatusChange, user: ManagedUser, me: CurrentUser, session: SessionDep
+) -> UserPrivate:
+    """Admins: disable or re-enable an account. A disabled account's tokens stop working."""
+    changed = await service.change_status(session, user, data.status, actor=me)
+    return UserPrivate.model_validate(changed)

@@ -1,0 +1,79 @@
+import re
+import uuid
+from typing import Annotated
+
+from pydantic import AfterValidator, EmailStr, Field, field_validator
+
+from blogapi.core.config import Role
+from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
+from blogapi.users.models import UserStatus
+
+USERNAME_PATTERN = re.compile(r"[a-z0-9_]{3,30}")
+
+
+def _normalise_username(value: str) -> str:
+    value = value.strip().lower()
+    if not USERNAME_PATTERN.fullmatch(value):
+        raise ValueError("must be 3-30 characters of a-z, 0-9 and _")
+    return value
+
+
+def _normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+Username = Annotated[str, Field(max_length=30), AfterValidator(_normalise_username)]
+Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_normalise_email)]
+Password = Annotated[str, Field(min_length=8, max_length=128)]
+DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class UserPublic(OutModel):
+    id: uuid.UUID
+    username: str
+    display_name: str | None
+    bio: str | None
+    avatar_url: str | None
+    created_at: UTCTimestamp
+
+
+class UserPrivate(UserPublic):
+    email: str
+    role: Role
+    status: UserStatus
+    email_verified: bool
+    updated_at: UTCTimestamp
+
+
+class UserCreate(StrictModel):
+    email: Email
+    username: Username
+    password: Password
+    display_name: DisplayName | None = None
+
+
+class UserUpdate(StrictModel):
+    display_name: DisplayName | None = None
+    bio: Annotated[str, Field(max_length=2000)] | None = None
+    avatar_url: Annotated[str, Field(max_length=2048)] | None = None
+    username: Username | None = None
+    email: Email | None = None
+
+    @field_validator("avatar_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://\S+", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+
+class UserDelete(StrictModel):
+    password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class RoleChange(StrictModel):
+    role: Role
+
+
+class StatusChange(StrictModel):
+    status: UserStatus

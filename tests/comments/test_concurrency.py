@@ -1,0 +1,103 @@
+"""Racing requests on real connections: the counter always equals the rows."""
+
+import asyncio
+
+import httpx
+from factories import create_post, signed_in
+from fastapi import FastAPI
+
+from blogapi.core.config import Role
+
+from .threads import comment_url, comments_count, get_thread, moderate, thread_url
+
+RACERS = 30
+
+
+async def test_thirty_racing_comments_count_thirty(app: FastAPI, client: httpx.AsyncClient) -> None:
+    author = await signed_in(app, client)
+    readers = [await signed_in(app, client) for _ in range(5)]
+    post = await create_post(client, author)
+    # Six users, several comments each at the same moment.
+    writers = [readers[i % len(readers)] if i % 6 else author for i in range(RACERS)]
+    responses = await asyncio.gather(
+        *(
+            client.post(thread_url(post["id"]), json={"content": f"#{i}"}, headers=writer.headers)
+            for i, writer in enumerate(writers)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * RACERS, [r.text for r in responses]
+    assert await comments_count(client, post, author) == RACERS
+    thread = await get_thread(client, post["id"])
+    assert thread["pagination"]["total"] == RACERS
+    assert sorted(c["content"] for c in thread["data"]) == sorted(f"#{i}" for i in range(RACERS))
+
+
+async def test_thirty_racing_replies_by_one_user_count_thirty(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    post = await create_post(client, author)
+    parent = await client.post(
+        thread_url(post["id"]), json={"content": "Parent"}, headers=author.headers
+    )
+    parent_id = parent.json()["id"]
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                thread_url(post["id"]),
+                json={"content": f"#{i}", "parent_id": parent_id},
+                headers=author.headers,
+            )
+            for i in range(RACERS)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * RACERS
+    assert await comments_count(client, post, author) == RACERS + 1
+    thread = (await get_thread(client, post["id"]))["data"]
+    assert len(thread) == RACERS + 1
+    assert thread[0]["id"] == parent_id
+    assert {c["parent_id"] for c in thread[1:]} == {parent_id}
+
+
+async def test_two_racing_hides_uncount_the_comment_once(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    editor = await signed_in(app, client, role=Role.EDITOR)
+    post = await create_post(client, author)
+    target = await client.post(
+        thread_url(post["id"]), json={"content": "Spam"}, headers=author.headers
+    )
+    await client.post(thread_url(post["id"]), json={"content": "Fine"}, headers=author.headers)
+    assert await comments_count(client, post, author) == 2
+    responses = await asyncio.gather(
+        moderate(client, author, target.json()["id"], "hide"),
+        moderate(client, editor, target.json()["id"], "hide"),
+    )
+    assert [r.status_code for r in responses] == [200, 200]
+    assert [r.json()["status"] for r in responses] == ["hidden", "hidden"]
+    assert await comments_count(client, post, author) == 1
+
+
+async def test_racing_deletes_and_hides_uncount_the_comment_once(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    editor = await signed_in(app, client, role=Role.EDITOR)
+    post = await create_post(client, author)
+    target = await client.post(
+        thread_url(post["id"]), json={"content": "Spam"}, headers=author.headers
+    )
+    target_id = target.json()["id"]
+    responses = await asyncio.gather(
+        client.delete(comment_url(target_id), headers=author.headers),
+        client.delete(comment_url(target_id), headers=editor.headers),
+        moderate(client, editor, target_id, "hide"),
+        client.delete(comment_url(target_id), headers=editor.headers),
+    )
+    statuses = [r.status_code for r in responses]
+    deletes = [statuses[0], statuses[1], statuses[3]]
+    assert deletes.count(204) == 1, statuses
+    assert set(statuses) <= {200, 204, 404}, statuses
+    assert await comments_count(client, post, author) == 0
+    assert (await get_thread(client, post["id"], author))["data"] == []

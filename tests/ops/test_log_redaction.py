@@ -1,0 +1,74 @@
+"""Logs never carry passwords, tokens, full email addresses or Authorization headers."""
+
+import re
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from conftest import make_settings
+
+from blogapi.core.logging import scrub
+from blogapi.main import create_app
+
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "another long passphrase"
+EMAIL = "ada.lovelace@example.com"
+
+
+async def test_a_whole_account_flow_leaves_no_secret_in_the_logs(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(database_url, log_level="DEBUG", log_format="json")
+    app = create_app(settings)
+    secrets: list[str] = [PASSWORD, NEW_PASSWORD, EMAIL]
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            body = {"email": EMAIL, "username": "ada", "password": PASSWORD}
+            assert (await client.post("/api/v1/auth/register", json=body)).status_code == 201
+            login = {"email": EMAIL, "password": PASSWORD}
+            tokens = (await client.post("/api/v1/auth/login", json=login)).json()
+            secrets += [tokens["access_token"], tokens["refresh_token"]]
+            refreshed = await client.post(
+                "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+            )
+            secrets += [refreshed.json()["access_token"], refreshed.json()["refresh_token"]]
+            headers = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
+            assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 200
+            wrong = {"email": EMAIL, "password": "a wrong password"}
+            assert (await client.post("/api/v1/auth/login", json=wrong)).status_code == 401
+            reset = await client.post("/api/v1/auth/password-reset", json={"email": EMAIL})
+            assert reset.status_code == 202
+            async with app.state.sessionmaker() as session:
+                from sqlalchemy import select
+
+                from blogapi.mail.models import OutboxEmail
+
+                bodies = (await session.scalars(select(OutboxEmail.text_body))).all()
+            reset_token = re.search(r"token=([A-Za-z0-9_-]+)", bodies[-1])
+            assert reset_token is not None
+            secrets.append(reset_token.group(1))
+            confirm = {"token": reset_token.group(1), "new_password": NEW_PASSWORD}
+            assert (
+                await client.post("/api/v1/auth/password-reset/confirm", json=confirm)
+            ).status_code == 204
+            await client.get(f"/api/v1/auth/verify-email?token={reset_token.group(1)}")
+    logs = capsys.readouterr().err
+    assert '"event": "request"' in logs  # the access log was captured at all
+    for secret in secrets:
+        assert secret not in logs, f"found {secret[:12]}… in the logs"
+    assert "Bearer ey" not in logs
+    assert "a***@example.com" in logs or EMAIL not in logs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail bob.smith@corp.example.org now", "mail b***@corp.example.org now"),
+        ("Authorization: Bearer abc.def.ghi", "Authorization: Bearer [redacted]"),
+        ("/verify-email?token=s3cr3t&x=1", "/verify-email?token=[redacted]&x=1"),
+        ("nothing secret here", "nothing secret here"),
+    ],
+)
+def test_scrub_masks_what_it_should(text: str, expected: str) -> None:
+    assert scrub(text) == expected
