@@ -1,0 +1,186 @@
+"""The bare reference for `make bench`: Starlette + asyncpg + orjson and hand-written SQL.
+
+It answers the benchmarked read endpoints with the same JSON as the API (the bench script
+checks that byte for byte before it measures), and nothing else: no middleware, no ORM, no
+validation layer, no auth. The distance between the two servers is the price of the
+framework and of the features.
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench python bench/reference_server.py
+"""
+
+import math
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import orjson
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/bench"
+PUBLIC = "p.deleted_at IS NULL AND p.status = 'published' AND p.published_at <= now()"
+SUMMARY_COLUMNS = """
+    p.id, p.slug, p.title, p.summary, p.status, p.published_at, p.created_at, p.updated_at,
+    u.id AS author_id, u.username, u.display_name, u.avatar_url,
+    p.likes_count, p.comments_count, p.reading_time_minutes,
+    ARRAY(SELECT t.slug FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+          WHERE pt.post_id = p.id ORDER BY t.slug COLLATE "C") AS tags
+"""
+ORDER = "ORDER BY p.published_at DESC NULLS LAST, p.created_at DESC, p.id DESC"
+FILTERS = {
+    None: "",
+    "tag": (
+        "AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
+        "WHERE t.slug = $3)"
+    ),
+    "author": "AND p.author_id = (SELECT id FROM users WHERE username = $3)",
+}
+# The count has no $1/$2 (limit, offset): its filter parameter is $1.
+COUNT_FILTERS = {key: sql.replace("$3", "$1") for key, sql in FILTERS.items()}
+
+
+def dsn() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DSN)
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    # At most 20 connections a worker, as the project's pool (10 + 10 overflow); idle ones
+    # close after a few seconds, so the two servers never hold the database's slots together.
+    app.state.pool = await asyncpg.create_pool(
+        dsn(), min_size=2, max_size=20, max_inactive_connection_lifetime=5.0
+    )
+    try:
+        yield
+    finally:
+        await app.state.pool.close()
+
+
+def json(body: Any, status: int = 200) -> Response:
+    # default=str: asyncpg's UUID type is not the standard library's, which orjson knows.
+    content = orjson.dumps(body, default=str, option=orjson.OPT_UTC_Z)
+    return Response(content, status, media_type="application/json")
+
+
+def error(status: int, code: str, message: str) -> Response:
+    return json({"error": {"code": code, "message": message, "details": []}}, status)
+
+
+def summary(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "status": row["status"],
+        "published_at": row["published_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "author": {
+            "id": row["author_id"],
+            "username": row["username"],
+            "display_name": row["display_name"],
+            "avatar_url": row["avatar_url"],
+        },
+        "tags": row["tags"],
+        "likes_count": row["likes_count"],
+        "comments_count": row["comments_count"],
+        "reading_time_minutes": row["reading_time_minutes"],
+        "liked": None,
+        "bookmarked": None,
+    }
+
+
+def _bounded(request: Request, name: str, default: int, top: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if 1 <= value <= top else None
+
+
+async def health(_request: Request) -> Response:
+    return json({"status": "healthy"})
+
+
+async def list_posts(request: Request) -> Response:
+    page = _bounded(request, "page", 1, 1_000_000)
+    limit = _bounded(request, "limit", 20, 100)
+    if page is None or limit is None:
+        return error(400, "VALIDATION_ERROR", "Invalid request data")
+    kind = next((name for name in ("tag", "author") if name in request.query_params), None)
+    args: list[Any] = []
+    if kind is not None:
+        args.append(request.query_params[kind].lower())
+    where = f"WHERE {PUBLIC} {FILTERS[kind]}"
+    async with request.app.state.pool.acquire() as conn:
+        total = await conn.fetchval(
+            f"SELECT count(*) FROM posts p WHERE {PUBLIC} {COUNT_FILTERS[kind]}",  # noqa: S608
+            *args,
+        )
+        rows = await conn.fetch(
+            f"SELECT {SUMMARY_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id "  # noqa: S608
+            f"{where} {ORDER} LIMIT $1 OFFSET $2",
+            limit,
+            (page - 1) * limit,
+            *args,
+        )
+    return json(
+        {
+            "data": [summary(row) for row in rows],
+            "pagination": {
+                "page": page,
+                "limit": limit,
+                "total": total,
+                "total_pages": math.ceil(total / limit),
+            },
+        }
+    )
+
+
+async def read_post(request: Request) -> Response:
+    slug = request.path_params["slug"].lower()
+    async with request.app.state.pool.acquire() as conn:
+        row = await conn.fetchrow(
+            f"SELECT {SUMMARY_COLUMNS}, p.content, p.content_html "  # noqa: S608
+            f"FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = $1 AND {PUBLIC}",
+            slug,
+        )
+    if row is None:
+        return error(404, "NOT_FOUND", "Post not found")
+    return json({**summary(row), "content": row["content"], "content_html": row["content_html"]})
+
+
+app = Starlette(
+    routes=[
+        Route("/health", health),
+        Route("/api/v1/posts", list_posts),
+        Route("/api/v1/posts/{slug}", read_post),
+    ],
+    lifespan=lifespan,
+)
+
+
+if __name__ == "__main__":
+    uvicorn.run(
+        "reference_server:app",
+        app_dir=str(Path(__file__).parent),
+        host="127.0.0.1",
+        port=int(os.environ.get("BENCH_REFERENCE_PORT", "8082")),
+        workers=int(os.environ.get("BENCH_WORKERS", "2")),
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+    )

@@ -1,0 +1,146 @@
+"""Start the two servers under test on 127.0.0.1, wait for them, and stop them again."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+BENCH = Path(__file__).parent
+ROOT = BENCH.parent
+WORKERS = 2
+BENCH_SECRET = "bench-only-secret-key-0123456789abcdef-not-for-production"  # noqa: S105
+
+
+@dataclass
+class Server:
+    name: str
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    command: list[str]
+    env: dict[str, str]
+    restarts: int = 0
+
+    def restart(self) -> None:
+        """Start it again after it died (something outside the bench may stop it)."""
+        self.stop()
+        self.restarts += 1
+        with self.log.open("ab") as file:
+            self.process = _spawn(self.command, self.env, file)
+        wait_until_healthy(self)
+
+    def stop(self) -> None:
+        """SIGTERM to its process group (the workers too), SIGKILL after ten seconds."""
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def project_environment(database_url: str) -> dict[str, str]:
+    """Production mode, as the issue asks: JSON logs at WARNING, no rate limits."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", BENCH_SECRET),
+        "RATE_LIMITS_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+        # TODO(bench): turn the app's access log off here once a setting for it exists.
+    }
+
+
+def _spawn(command: list[str], env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 (our own command line)
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, stopped as one
+    )
+
+
+def _start(name: str, command: list[str], env: dict[str, str], port: int, out: Path) -> Server:
+    log = out / f"{name}.log"
+    with log.open("wb") as file:
+        process = _spawn(command, env, file)
+    server = Server(name, f"http://127.0.0.1:{port}", process, log, command, env)
+    try:
+        wait_until_healthy(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def start_project(database_url: str, port: int, out: Path) -> Server:
+    blogapi = str(Path(sys.executable).parent / "blogapi")
+    command = [blogapi, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(WORKERS)]
+    return _start("project", command, project_environment(database_url), port, out)
+
+
+def start_reference(database_url: str, port: int, out: Path) -> Server:
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": database_url,
+        "BENCH_REFERENCE_PORT": str(port),
+        "BENCH_WORKERS": str(WORKERS),
+    }
+    command = [sys.executable, str(BENCH / "reference_server.py")]
+    return _start("reference", command, env, port, out)
+
+
+def wait_until_healthy(server: Server, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            tail = server.log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the {server.name} server exited at start:\n{tail}")
+        try:
+            status, _ = get(f"{server.base_url}/health", timeout=1.0)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the {server.name} server did not answer /health in {timeout:.0f} s")
+
+
+def get(
+    url: str, *, headers: dict[str, str] | None = None, timeout: float = 10.0
+) -> tuple[int, bytes]:
+    """(status, body) of a GET; 4xx and 5xx are answers too."""
+    return request("GET", url, headers=headers, timeout=timeout)
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10.0,
+) -> tuple[int, bytes]:
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"benchmarks only talk to 127.0.0.1, not {url}")
+    data = json.dumps(body).encode() if body is not None else None
+    all_headers = {**(headers or {}), **({"Content-Type": "application/json"} if data else {})}
+    prepared = urllib.request.Request(url, data=data, method=method, headers=all_headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(prepared, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
