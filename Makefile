@@ -4,10 +4,10 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --locked --no-sync
 
-.PHONY: run test lint fmt typecheck migrate sync serve help bench bench-locust bench-sync
+.PHONY: run run-cluster test lint fmt typecheck migrate sync serve help bench bench-locust bench-sync
 
 help:
-	@echo "make run | test | lint | fmt | typecheck | migrate | bench | bench-locust"
+	@echo "make run | run-cluster | test | lint | fmt | typecheck | migrate | bench | bench-locust"
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -24,6 +24,10 @@ migrate: sync
 
 run: migrate
 	$(RUN) blogapi serve
+
+# Two API processes (:8000, :8001) and an email worker on PostgreSQL + Redis (README, "Scaling out").
+run-cluster: sync
+	BLOGAPI="$(RUN) blogapi" bash scripts/run_cluster.sh
 
 lint: sync
 	$(RUN) ruff check .
