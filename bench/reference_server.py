@@ -32,7 +32,7 @@ SUMMARY_COLUMNS = """
     ARRAY(SELECT t.slug FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
           WHERE pt.post_id = p.id ORDER BY t.slug COLLATE "C") AS tags
 """
-ORDER = "ORDER BY p.published_at DESC NULLS LAST, p.created_at DESC, p.id DESC"
+ORDER = "ORDER BY p.published_at DESC, p.created_at DESC, p.id DESC"  # published: never NULL
 FILTERS = {
     None: "",
     "tag": (

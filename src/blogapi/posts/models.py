@@ -2,7 +2,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blogapi.core.db import Base, IdMixin, TimestampMixin, utcnow
@@ -15,6 +15,9 @@ class PostStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+PUBLIC_FEED_PREDICATE = "status = 'published' AND deleted_at IS NULL"
+
+
 class Post(IdMixin, TimestampMixin, Base):
     __tablename__ = "posts"
     __table_args__ = (
@@ -24,6 +27,16 @@ class Post(IdMixin, TimestampMixin, Base):
         CheckConstraint("likes_count >= 0 AND comments_count >= 0", name="counts_not_negative"),
         Index("ix_posts_status_published_at", "status", "published_at"),
         Index("ix_posts_author_id_published_at", "author_id", "published_at"),
+        # The public feed, newest first, and its total: an index scan that stops after one
+        # page, and an index-only count, instead of scanning every post's (wide) row.
+        Index(
+            "ix_posts_public_feed",
+            "published_at",
+            "created_at",
+            "id",
+            postgresql_where=text(PUBLIC_FEED_PREDICATE),
+            sqlite_where=text(PUBLIC_FEED_PREDICATE),
+        ),
     )
 
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

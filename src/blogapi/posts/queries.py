@@ -109,9 +109,13 @@ def _status_condition(status: PostStatus, viewer: User | None) -> ColumnElement[
     return and_(condition, Post.author_id == viewer.id)
 
 
-def ordering(sort: PostSort) -> list[ColumnElement[Any]]:
+def ordering(sort: PostSort, *, unpublished: bool = True) -> list[ColumnElement[Any]]:
+    """The list order. Published posts always have `published_at`: without unpublished ones
+    in the set, no NULLS LAST is needed, and the newest-first order is the public feed
+    index's own (one page read, then stop)."""
+    newest = Post.published_at.desc()
     by: dict[PostSort, ColumnElement[Any]] = {
-        PostSort.NEWEST: Post.published_at.desc().nulls_last(),
+        PostSort.NEWEST: newest.nulls_last() if unpublished else newest,
         PostSort.OLDEST: Post.published_at.asc().nulls_last(),
         PostSort.MOST_LIKED: Post.likes_count.desc(),
         PostSort.MOST_COMMENTED: Post.comments_count.desc(),
@@ -137,9 +141,9 @@ async def list_posts(
 ) -> Page[PostSummary]:
     conditions = filtered(filters, viewer)
     viewer_id = viewer.id if viewer else None
-    return await rendering.page_of_summaries(
-        session, conditions, params, ordering(filters.sort), viewer_id
-    )
+    unpublished = filters.status not in (None, PostStatus.PUBLISHED)
+    order = ordering(filters.sort, unpublished=unpublished)
+    return await rendering.page_of_summaries(session, conditions, params, order, viewer_id)
 
 
 async def list_bookmarked(

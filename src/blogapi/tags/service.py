@@ -31,6 +31,12 @@ async def set_post_tags(session: AsyncSession, post_id: uuid.UUID, slugs: Sequen
 def posts_with_all_tags(slugs: Sequence[str]) -> Select[uuid.UUID]:
     """The ids of posts carrying every one of `slugs`."""
     wanted = set(slugs)
+    if len(wanted) == 1:  # the common case: a plain semi-join, no grouping
+        return (
+            select(PostTag.post_id)
+            .join(Tag, Tag.id == PostTag.tag_id)
+            .where(Tag.slug == wanted.pop())
+        )
     return (
         select(PostTag.post_id)
         .join(Tag, Tag.id == PostTag.tag_id)
