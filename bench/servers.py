@@ -49,7 +49,7 @@ class Server:
 
 
 def project_environment(database_url: str) -> dict[str, str]:
-    """Production mode, as the issue asks: JSON logs at WARNING, no rate limits."""
+    """Production mode, as the issue asks: JSON logs at WARNING, no access log, no rate limits."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -57,7 +57,7 @@ def project_environment(database_url: str) -> dict[str, str]:
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", BENCH_SECRET),
         "RATE_LIMITS_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
-        # TODO(bench): turn the app's access log off here once a setting for it exists.
+        "ACCESS_LOG": "false",
     }
 
 

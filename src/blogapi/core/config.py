@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     registration_default_role: Role = Role.AUTHOR
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] | None = None
+    access_log: bool = True
     public_base_url: str = "http://127.0.0.1:8000"
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=200)
