@@ -13,7 +13,7 @@ from blogapi.auth.router import router as auth_router
 from blogapi.comments.router import router as comments_router
 from blogapi.core.client_ip import parse_networks
 from blogapi.core.config import Environment, Settings, get_settings
-from blogapi.core.db import create_engine, create_sessionmaker
+from blogapi.core.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from blogapi.core.errors import install_error_handlers
 from blogapi.core.lifecycle import install_drain_handler
 from blogapi.core.logging import configure_logging
@@ -67,6 +67,7 @@ def create_app(
         traced = instrument_engine(engine, tracer_provider)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.read_sessionmaker = create_read_sessionmaker(engine)
         pool = engine.pool
 
         def read_pool() -> tuple[int, int]:
