@@ -92,7 +92,7 @@ def require_role(role: Role) -> Callable[[User], Coroutine[Any, Any, User]]:
 AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
-def client_info(request: Request) -> ClientInfo:
+async def client_info(request: Request) -> ClientInfo:
     return ClientInfo(user_agent=request.headers.get("user-agent"), ip=request_ip(request))
 
 

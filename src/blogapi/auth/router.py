@@ -57,7 +57,7 @@ def _pair(issued: service.IssuedTokens) -> TokenPair:
     )
 
 
-def _limiter(request: Request) -> RateLimiter:
+async def _limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 

@@ -194,7 +194,9 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def _app_settings(request: Request) -> Settings:
+# Dependencies are `async def`, even trivial ones: FastAPI runs a plain `def` dependency in
+# a worker thread, a hop that costs more than the work (tests/core/test_dependencies.py).
+async def _app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -19,7 +19,7 @@ class PageParams:
         return (self.page - 1) * self.limit
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1")] = 1,
     limit: Annotated[int, Query(ge=1, le=100, description="Items per page, 1-100")] = 20,
 ) -> PageParams:
