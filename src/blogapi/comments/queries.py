@@ -4,6 +4,7 @@ A comment's `path` starts with the path of each of its ancestors, so "B is in A'
 is `B.path LIKE A.path || '%'` within one post, served by the (post_id, path) index.
 """
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,7 +68,8 @@ def _has_live_reply(target: type[Comment], *, moderator: bool) -> Exists:
     return exists().where(*conditions)
 
 
-def shown(*, moderator: bool) -> list[ColumnElement[bool]]:
+@functools.cache  # immutable expressions, built once per flag: building them cost milliseconds
+def shown(*, moderator: bool) -> tuple[ColumnElement[bool], ...]:
     """Which comments of a post a reader gets in the thread.
 
     Hidden subtrees only for moderators; a deleted comment only while a reply below it is
@@ -77,8 +79,8 @@ def shown(*, moderator: bool) -> list[ColumnElement[bool]]:
         Comment.deleted_at.is_(None), _has_live_reply(Comment, moderator=moderator)
     )
     if moderator:
-        return [alive_or_holding]
-    return [not_(_under_hidden(Comment)), alive_or_holding]
+        return (alive_or_holding,)
+    return (not_(_under_hidden(Comment)), alive_or_holding)
 
 
 async def list_thread(

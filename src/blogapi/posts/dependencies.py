@@ -17,7 +17,8 @@ PostRef = Annotated[str, Path(min_length=1, max_length=100, description="A post 
 
 
 async def _visible_post(ref: PostRef, session: SessionDep, viewer: OptionalUser) -> Post:
-    return await queries.get_visible(session, ref, viewer)
+    """The post, for routes about it rather than its text: loaded without its bodies."""
+    return await queries.get_visible(session, ref, viewer, bodies=False)
 
 
 async def _editable_post(ref: PostRef, session: SessionDep, user: CurrentUser) -> Post:

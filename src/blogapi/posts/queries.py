@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from blogapi.core.config import Role
 from blogapi.core.db import TextMatcher, utcnow
@@ -83,9 +84,21 @@ def visible_by_ref(ref: str, viewer: User | None) -> ColumnElement[bool]:
     return and_(by_ref(ref), visible_to(viewer, utcnow()))
 
 
-async def get_visible(session: AsyncSession, ref: str, viewer: User | None) -> Post:
+# A post loaded only to decide access (likes, bookmarks, comments) does not need its bodies:
+# tens of kilobytes a row. Touching one then raises instead of loading it unseen.
+WITHOUT_BODIES = [
+    defer(column, raiseload=True) for column in (Post.content, Post.content_html, Post.content_text)
+]
+
+
+async def get_visible(
+    session: AsyncSession, ref: str, viewer: User | None, *, bodies: bool = True
+) -> Post:
     """A post by id or slug that `viewer` may see, else 404 (whether or not it exists)."""
-    post = await session.scalar(select(Post).where(visible_by_ref(ref, viewer)))
+    statement = select(Post).where(visible_by_ref(ref, viewer))
+    if not bodies:
+        statement = statement.options(*WITHOUT_BODIES)
+    post = await session.scalar(statement)
     if post is None:
         raise NotFound("Post not found")
     return post
