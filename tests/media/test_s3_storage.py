@@ -1,6 +1,7 @@
 """The S3 backend against a real S3 API (moto's server mode): the same behaviour, in a bucket."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -14,19 +15,29 @@ from .conftest import MEDIA, Bucket, MediaApp
 from .pictures import jpeg_with_gps, opened, picture
 
 
+@asynccontextmanager
+async def s3_app(
+    database_url: str, bucket: Bucket, local_dir: Path, **overrides: object
+) -> AsyncIterator[MediaApp]:
+    """An app on the bucket (its local media directory should stay empty)."""
+    settings: dict[str, object] = {
+        "rate_limits_enabled": False,
+        "storage_backend": "s3",
+        "s3_bucket": bucket.name,
+        "s3_endpoint_url": bucket.endpoint,
+        "s3_region": "us-east-1",
+        "media_dir": str(local_dir),
+        "max_upload_size_mb": 1,
+        **overrides,
+    }
+    async with own_app(database_url, **settings) as (app, client):
+        yield MediaApp(app, client, local_dir)
+
+
 @pytest.fixture
 async def s3_media(database_url: str, bucket: Bucket, tmp_path: Path) -> AsyncIterator[MediaApp]:
-    async with own_app(
-        database_url,
-        rate_limits_enabled=False,
-        storage_backend="s3",
-        s3_bucket=bucket.name,
-        s3_endpoint_url=bucket.endpoint,
-        s3_region="us-east-1",
-        media_dir=str(tmp_path / "unused"),
-        max_upload_size_mb=1,
-    ) as (app, client):
-        yield MediaApp(app, client, tmp_path / "unused")
+    async with s3_app(database_url, bucket, tmp_path / "unused") as media:
+        yield media
 
 
 async def test_uploads_land_in_the_bucket(s3_media: MediaApp, bucket: Bucket) -> None:
@@ -95,15 +106,8 @@ async def test_the_worker_removes_deleted_media_from_the_bucket(
 async def test_public_urls_use_the_media_base_url(
     database_url: str, bucket: Bucket, tmp_path: Path
 ) -> None:
-    async with own_app(
-        database_url,
-        rate_limits_enabled=False,
-        storage_backend="s3",
-        s3_bucket=bucket.name,
-        s3_endpoint_url=bucket.endpoint,
-        media_public_base_url="https://cdn.example/media/",
-    ) as (app, client):
-        media = MediaApp(app, client, tmp_path)
+    base = "https://cdn.example/media/"
+    async with s3_app(database_url, bucket, tmp_path, media_public_base_url=base) as media:
         author = await media.account()
         body = await media.uploaded(author, picture("JPEG", (400, 200)))
 
