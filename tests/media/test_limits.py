@@ -2,8 +2,9 @@
 
 import io
 import os
+from pathlib import Path
 
-from factories import assert_error
+from factories import assert_error, own_app
 from PIL import Image
 
 from .conftest import MEDIA, MediaApp
@@ -141,3 +142,18 @@ async def test_a_deleted_file_uploaded_again_is_new(media: MediaApp) -> None:
 
     assert again.status_code == 201
     assert again.json()["id"] != first["id"]
+
+
+async def test_an_unwritable_media_directory_is_503(database_url: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "media"
+    blocker.write_text("a file where the directory should be")
+    async with own_app(database_url, rate_limits_enabled=False, media_dir=str(blocker)) as (
+        app,
+        client,
+    ):
+        media = MediaApp(app, client, blocker)
+        author = await media.account()
+        response = await media.upload(author, picture())
+
+        assert_error(response, 503, "SERVICE_UNAVAILABLE")
+        assert (await client.get(MEDIA, headers=author.headers)).json()["data"] == []

@@ -3,6 +3,7 @@
 from factories import assert_error
 
 from blogapi.core.config import Role
+from blogapi.media.cleanup import purge_deleted
 
 from .conftest import MEDIA, MediaApp
 from .pictures import picture
@@ -114,3 +115,22 @@ async def test_a_malformed_id_is_400_and_an_unknown_one_404(media: MediaApp) -> 
 
     assert_error(bad, 400, "VALIDATION_ERROR", field="media_id")
     assert_error(unknown, 404, "NOT_FOUND")
+
+
+async def test_a_deleted_account_takes_its_media_along(media: MediaApp) -> None:
+    author = await media.account()
+    uploaded = await media.uploaded(author, picture())
+    files = {"file": ("me.png", picture(color="red"), "image/png")}
+    await media.client.put("/api/v1/users/me/avatar", files=files, headers=author.headers)
+    assert len(media.files()) == 2
+
+    response = await media.client.request(
+        "DELETE", "/api/v1/users/me", json={"password": author.password}, headers=author.headers
+    )
+    assert response.status_code == 204
+
+    app = media.app
+    purged = await purge_deleted(app.state.sessionmaker, app.state.storage, older_than_seconds=0)
+    assert purged == 2
+    assert media.files() == []
+    assert (await media.fetch(uploaded["url"])).status_code == 404

@@ -114,3 +114,15 @@ async def test_public_urls_use_the_media_base_url(
     key = f"{body['id'].replace('-', '')}/original.jpg"
     assert body["url"] == f"https://cdn.example/media/{key}"
     assert body["variants"][0]["url"] == f"https://cdn.example/media/{key[:-12]}w320.webp"
+
+
+async def test_a_missing_bucket_is_503_and_nothing_is_recorded(
+    database_url: str, bucket: Bucket, tmp_path: Path
+) -> None:
+    gone = Bucket(name="no-such-bucket", endpoint=bucket.endpoint)
+    async with s3_app(database_url, gone, tmp_path) as media:
+        author = await media.account()
+        response = await media.upload(author, picture())
+
+        assert_error(response, 503, "SERVICE_UNAVAILABLE")
+        assert (await media.client.get(MEDIA, headers=author.headers)).json()["data"] == []

@@ -1,7 +1,10 @@
 """Each accepted type is stored re-encoded, with its dimensions; anything else is refused."""
 
+import asyncio
+from pathlib import Path
+
 import pytest
-from factories import assert_error
+from factories import assert_error, own_app
 
 from blogapi.core.config import Role
 from blogapi.media.images import accepted_formats
@@ -105,9 +108,10 @@ async def test_a_truncated_image_is_refused(media: MediaApp) -> None:
     assert media.files() == []
 
 
-async def test_a_decompression_bomb_is_refused_before_decoding(media: MediaApp) -> None:
+@pytest.mark.parametrize("side", [8_000, 100_000])  # past our limit; past Pillow's own too
+async def test_a_decompression_bomb_is_refused_before_decoding(media: MediaApp, side: int) -> None:
     author = await media.account()
-    response = await media.upload(author, png_bomb())
+    response = await media.upload(author, png_bomb(side))
 
     error = assert_error(response, 400, "VALIDATION_ERROR", field="file")
     assert "too many pixels" in error["details"][0]["message"]
@@ -150,3 +154,38 @@ async def test_alt_text_is_limited(media: MediaApp) -> None:
 
     assert_error(response, 400, "VALIDATION_ERROR", field="alt")
     assert media.files() == []
+
+
+async def test_alt_text_with_a_nul_byte_is_refused(media: MediaApp) -> None:
+    author = await media.account()
+    response = await media.upload(author, picture(), alt="bad\x00alt")
+
+    assert_error(response, 400, "VALIDATION_ERROR", field="alt")
+
+
+async def test_unverified_accounts_cannot_upload_when_verification_is_required(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with own_app(
+        database_url,
+        rate_limits_enabled=False,
+        require_email_verification=True,
+        media_dir=str(tmp_path / "media"),
+    ) as (app, client):
+        media = MediaApp(app, client, tmp_path / "media")
+        author = await media.account()
+        response = await media.upload(author, picture())
+
+        assert_error(response, 403, "EMAIL_NOT_VERIFIED")
+        assert media.files() == []
+
+
+async def test_the_same_file_uploaded_twice_at_once_is_stored_once(media: MediaApp) -> None:
+    author = await media.account()
+    data = picture("JPEG", (700, 400))
+
+    responses = await asyncio.gather(*(media.upload(author, data) for _ in range(2)))
+
+    assert sorted(r.status_code for r in responses) == [200, 201]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert len(media.files()) == 2  # one image and its one variant

@@ -49,7 +49,7 @@ async def upload_media(
     settings: SettingsDep,
     storage: StorageDep,
     user: WriterUser,
-    alt: Annotated[str | None, Form(max_length=500)] = None,
+    alt: Annotated[str | None, Form(max_length=500, pattern=r"^[^\x00]*$")] = None,
 ) -> Response:
     """Upload an image (multipart, field `file`). It is re-encoded (metadata such as GPS
     dropped, orientation applied) with WebP copies 320/768/1280 wide. The same bytes again

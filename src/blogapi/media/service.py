@@ -2,25 +2,35 @@
 posts need to know about an image (cover checks, responsive attributes)."""
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select
+import structlog
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.config import Role, Settings
 from blogapi.core.db import new_id, utcnow
-from blogapi.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from blogapi.core.errors import (
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from blogapi.core.pagination import PageParams
 from blogapi.media import images
 from blogapi.media.models import Media, MediaPurpose
 from blogapi.media.schemas import ResponsiveImage
-from blogapi.media.storage import Storage, public_url
+from blogapi.media.storage import Storage, StorageUnavailable, public_url
 from blogapi.media.uploads import UploadedFile
 from blogapi.users.models import User
+
+log = structlog.get_logger("blogapi.media")
 
 Processor = Callable[[BinaryIO, int], images.ProcessedImage]
 
@@ -86,8 +96,12 @@ async def _store(
                         "url": public_url(settings, key),
                     }
                 )
-    except BaseException:
-        await storage.delete(stored)
+    except BaseException as error:
+        with contextlib.suppress(Exception):
+            await storage.delete(stored)
+        if isinstance(error, StorageUnavailable):
+            log.error("media_storage_unavailable", error=str(error))
+            raise ServiceUnavailable("The media storage is not available; try again") from None
         raise
     return stored[0], variants
 
@@ -206,6 +220,16 @@ async def delete_media(session: AsyncSession, media: Media) -> None:
     """Soft delete: gone from the API at once; the worker removes the files later."""
     media.deleted_at = utcnow()
     await session.flush()
+
+
+async def delete_media_of(session: AsyncSession, uploader_id: uuid.UUID) -> None:
+    """Every image of an account that goes (uploads and avatars); the worker removes files."""
+    await session.execute(
+        update(Media)
+        .where(Media.uploader_id == uploader_id, Media.deleted_at.is_(None))
+        .values(deleted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 # Avatars -----------------------------------------------------------------------------------

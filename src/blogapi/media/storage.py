@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import boto3
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from blogapi.core.config import Settings
 
@@ -31,6 +31,10 @@ CONTENT_TYPES = {
 }
 # Keys never change content (a new upload gets a new key), so caches may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class StorageUnavailable(Exception):
+    """The storage could not be written or read (disk full, bucket away, no credentials)."""
 
 
 def is_valid_key(key: str) -> bool:
@@ -91,7 +95,10 @@ class LocalStorage:
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:  # noqa: ARG002
         # The type is not stored: the key's extension (ours) says it when the file is served.
-        await asyncio.to_thread(self._write, key, data)
+        try:
+            await asyncio.to_thread(self._write, key, data)
+        except OSError as error:
+            raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
 
     async def delete(self, keys: list[str]) -> None:
         await asyncio.to_thread(self._delete, keys)
@@ -143,7 +150,10 @@ class S3Storage:
         return True
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await asyncio.to_thread(self._put, key, data, content_type)
+        try:
+            await asyncio.to_thread(self._put, key, data, content_type)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
 
     async def delete(self, keys: list[str]) -> None:
         if keys:
