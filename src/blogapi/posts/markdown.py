@@ -91,20 +91,25 @@ def image_sources(source: str) -> list[str]:
     return list(dict.fromkeys(str(src) for src in found if src))
 
 
+def _make_responsive(token: Token, image: ResponsiveImage) -> None:
+    token.attrSet("width", str(image.width))
+    token.attrSet("height", str(image.height))
+    token.attrSet("srcset", image.srcset)
+    token.attrSet("sizes", image.sizes)
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
+
+
 def render_markdown(source: str, images: Mapping[str, ResponsiveImage] | None = None) -> str:
     """The sanitised HTML of a Markdown document; images found in `images` (our media, by
     URL) get their size, a srcset and lazy loading."""
     parser = _parser()
     tokens = parser.parse(source)
-    for token in _images(tokens) if images else ():
-        known = images.get(str(token.attrGet("src"))) if images else None
-        if known is not None:
-            token.attrSet("width", str(known.width))
-            token.attrSet("height", str(known.height))
-            token.attrSet("srcset", known.srcset)
-            token.attrSet("sizes", known.sizes)
-            token.attrSet("loading", "lazy")
-            token.attrSet("decoding", "async")
+    if images:
+        for token in _images(tokens):
+            known = images.get(str(token.attrGet("src")))
+            if known is not None:
+                _make_responsive(token, known)
     return sanitize_html(parser.renderer.render(tokens, parser.options, {}))
 
 
