@@ -87,7 +87,8 @@ async def delete_media(media: DeletableMedia, session: SessionDep) -> None:
     await service.delete_media(session, media)
 
 
-@files_router.api_route("/{key:path}", methods=["GET", "HEAD"], responses=error_responses(NotFound))
+@files_router.get("/{key:path}", responses=error_responses(NotFound))
+@files_router.head("/{key:path}", include_in_schema=False)
 async def media_file(
     key: Annotated[str, Path(max_length=200)], request: Request, storage: StorageDep
 ) -> Response:

@@ -33,6 +33,9 @@ from blogapi.users.models import User
 log = structlog.get_logger("blogapi.media")
 
 Processor = Callable[[BinaryIO, int], images.ProcessedImage]
+# A decoded image is held whole in memory (up to MEDIA_MAX_PIXELS x 4 bytes): a process
+# decodes two at a time, whatever the number of concurrent uploads.
+_decoding = asyncio.Semaphore(2)
 
 
 def quota_exceeded(settings: Settings) -> PayloadTooLarge:
@@ -122,7 +125,8 @@ async def _create(
     if existing is not None:
         return existing, False
     try:
-        processed = await asyncio.to_thread(process, upload.file, settings.media_max_pixels)
+        async with _decoding:
+            processed = await asyncio.to_thread(process, upload.file, settings.media_max_pixels)
     except images.ImageRefused as error:
         raise _refusal(error) from None
     if await used_bytes(session, uploader.id) + processed.stored_bytes > settings.media_quota_bytes:
