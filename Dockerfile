@@ -63,9 +63,10 @@ WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 
 # ./data is the only place the app writes by default (the SQLite file; MAIL_DIR, ./data/mail,
-# when no SMTP_HOST is set); it is unused on PostgreSQL with SMTP. Owned by the app user, so a
-# named volume mounted on either directory starts with that owner.
-RUN mkdir -p /app/data/mail && chown -R "${APP_UID}:${APP_GID}" /app/data
+# when no SMTP_HOST is set; MEDIA_DIR, ./data/media, with STORAGE_BACKEND=local); it is unused
+# on PostgreSQL with SMTP and S3. Owned by the app user, so a named volume mounted on any of
+# these directories starts with that owner.
+RUN mkdir -p /app/data/mail /app/data/media && chown -R "${APP_UID}:${APP_GID}" /app/data
 
 ENV PATH="/app/.venv/bin:${PATH}" \
     PYTHONUNBUFFERED=1 \

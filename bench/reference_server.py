@@ -30,7 +30,10 @@ SUMMARY_COLUMNS = """
     u.id AS author_id, u.username, u.display_name, u.avatar_url,
     p.likes_count, p.comments_count, p.reading_time_minutes,
     ARRAY(SELECT t.slug FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
-          WHERE pt.post_id = p.id ORDER BY t.slug COLLATE "C") AS tags
+          WHERE pt.post_id = p.id ORDER BY t.slug COLLATE "C") AS tags,
+    (SELECT pc.media_id FROM post_covers pc WHERE pc.post_id = p.id) AS cover_media_id,
+    (SELECT m.url FROM post_covers pc JOIN media m ON m.id = pc.media_id
+     WHERE pc.post_id = p.id AND m.deleted_at IS NULL) AS cover_url
 """
 ORDER = "ORDER BY p.published_at DESC, p.created_at DESC, p.id DESC"  # published: never NULL
 FILTERS = {
@@ -93,6 +96,8 @@ def summary(row: asyncpg.Record) -> dict[str, Any]:
         "likes_count": row["likes_count"],
         "comments_count": row["comments_count"],
         "reading_time_minutes": row["reading_time_minutes"],
+        "cover_media_id": row["cover_media_id"],
+        "cover_url": row["cover_url"],
         "liked": None,
         "bookmarked": None,
     }

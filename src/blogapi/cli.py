@@ -76,11 +76,14 @@ async def _create_admin(settings: Settings, email: str, username: str, password:
 
 
 async def _worker(settings: Settings) -> None:
-    """Deliver until SIGTERM or SIGINT; the email in hand is finished first."""
+    """Deliver email and purge deleted media until SIGTERM or SIGINT; the email in hand is
+    finished first."""
     from blogapi.core.db import create_engine, create_sessionmaker
     from blogapi.core.logging import configure_logging
     from blogapi.mail.transport import transport_for
     from blogapi.mail.worker import run
+    from blogapi.media.cleanup import run_purge
+    from blogapi.media.storage import storage_for
 
     configure_logging(settings.log_level, settings.effective_log_format)
     engine = create_engine(settings)
@@ -89,7 +92,11 @@ async def _worker(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await run(create_sessionmaker(engine), transport_for(settings), settings, stop)
+        sessionmaker = create_sessionmaker(engine)
+        await asyncio.gather(
+            run(sessionmaker, transport_for(settings), settings, stop),
+            run_purge(sessionmaker, storage_for(settings), settings, stop),
+        )
     finally:
         await engine.dispose()
 
@@ -116,7 +123,10 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, help="worker processes (WEB_CONCURRENCY, default 1)"
     )
     commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
-    commands.add_parser("worker", help="deliver queued emails (SMTP, or files when none is set)")
+    commands.add_parser(
+        "worker",
+        help="deliver queued emails (SMTP, or files when none is set) and purge deleted media",
+    )
     admin = commands.add_parser(
         "create-admin",
         help="create an admin account (password: BLOGAPI_ADMIN_PASSWORD or a prompt)",

@@ -33,10 +33,14 @@ from blogapi.core.ratelimit import RateLimiter
 from blogapi.health.router import router as health_router
 from blogapi.mail.router import router as mail_router
 from blogapi.mail.worker import start_dev_mail_worker
+from blogapi.media.router import MEDIA_PATH, files_router
+from blogapi.media.router import router as media_router
+from blogapi.media.storage import storage_for
 from blogapi.posts.router import router as posts_router
 from blogapi.reactions.router import router as reactions_router
 from blogapi.search.router import router as search_router
 from blogapi.tags.router import router as tags_router
+from blogapi.users.router import AVATAR_PATH
 from blogapi.users.router import router as users_router
 
 CORS_REQUEST_HEADERS = [
@@ -108,6 +112,7 @@ def create_app(
     app.state.redis = None
     app.state.rate_limiter = RateLimiter(settings)
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
+    app.state.storage = storage_for(settings)
     install_error_handlers(app)
     # Added last runs first: security headers outermost (so even the request context's own
     # 413 and 500 carry them), then the request context, then CORS.
@@ -126,6 +131,8 @@ def create_app(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
         access_log_enabled=settings.access_log,
+        upload_paths=(MEDIA_PATH, AVATAR_PATH),
+        max_upload_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION
@@ -140,6 +147,8 @@ def create_app(
         tags_router,
         search_router,
         mail_router,
+        media_router,
+        files_router,
     ):
         app.include_router(router)
     return app

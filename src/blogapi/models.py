@@ -4,7 +4,8 @@ from blogapi.auth.models import EmailToken, RefreshToken
 from blogapi.comments.models import Comment
 from blogapi.core.db import Base
 from blogapi.mail.models import OutboxEmail
-from blogapi.posts.models import Post, PostRevision
+from blogapi.media.models import Media
+from blogapi.posts.models import Post, PostCover, PostRevision
 from blogapi.reactions.models import Bookmark, PostLike
 from blogapi.tags.models import PostTag, Tag
 from blogapi.users.models import User
@@ -15,8 +16,10 @@ __all__ = [
     "Bookmark",
     "Comment",
     "EmailToken",
+    "Media",
     "OutboxEmail",
     "Post",
+    "PostCover",
     "PostLike",
     "PostRevision",
     "PostTag",

@@ -84,6 +84,17 @@ class Settings(BaseSettings):
     otel_service_name: str = "blogapi"
     sentry_dsn: str | None = None
     search_language: str = Field(default="english", pattern=r"^[a-z_]{2,40}$")
+    max_upload_size_mb: int = Field(default=10, ge=1, le=1024)
+    media_quota_mb: int = Field(default=500, ge=1, le=10_000_000)
+    media_max_pixels: int = Field(default=50_000_000, ge=10_000, le=1_000_000_000)
+    media_purge_after_seconds: float = Field(default=3600.0, ge=0, le=30 * 86_400)
+    storage_backend: Literal["local", "s3"] = "local"
+    media_dir: str = str(DATA_DIR / "media")
+    media_public_base_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    s3_region: str | None = None
+    s3_presign_seconds: int = Field(default=3600, ge=60, le=7 * 86_400)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -154,6 +165,20 @@ class Settings(BaseSettings):
         elif self.secret_key and len(self.secret_key.encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
         return self
+
+    @model_validator(mode="after")
+    def _check_storage(self) -> "Settings":
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("S3_BUCKET must be set when STORAGE_BACKEND=s3")
+        return self
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_size_mb * 1024 * 1024
+
+    @property
+    def media_quota_bytes(self) -> int:
+        return self.media_quota_mb * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:

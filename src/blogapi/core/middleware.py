@@ -6,6 +6,7 @@ access-log line and the metrics for each request.
 """
 
 import time
+from collections.abc import Collection
 
 import structlog
 from starlette.datastructures import Headers
@@ -34,11 +35,31 @@ def _route_template(scope: Scope) -> str:
     return path if isinstance(path, str) else "<unmatched>"
 
 
+# Room for a multipart body's boundaries, part headers and small fields around the file.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, access_log_enabled: bool = True):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        access_log_enabled: bool = True,
+        upload_paths: Collection[str] = (),
+        max_upload_bytes: int = 0,
+    ):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.access_log_enabled = access_log_enabled
+        # Upload routes take bodies up to their own limit (MAX_UPLOAD_SIZE_MB), not the JSON one.
+        self.upload_paths = frozenset(upload_paths)
+        self.max_upload_body = max_upload_bytes + MULTIPART_OVERHEAD_BYTES
+
+    def _limit(self, scope: Scope) -> int:
+        if scope.get("path") in self.upload_paths:
+            return max(self.max_body_bytes, self.max_upload_body)
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,19 +87,20 @@ class RequestContextMiddleware:
             await send(message)
 
         received = 0
+        limit = self._limit(scope)
 
         async def receive_with_limit() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     # An HTTPException passes through FastAPI's body parsing to our handler.
                     raise HTTPException(413)
             return message
 
         try:
-            if self._announces_too_much(scope):
+            if self._announces_too_much(scope, limit):
                 status = 413
                 response = error_response(413, "PAYLOAD_TOO_LARGE", "Request body too large")
                 await response(scope, receive, send_with_id)
@@ -103,9 +125,9 @@ class RequestContextMiddleware:
                     duration_ms=round(elapsed * 1000, 2),
                 )
 
-    def _announces_too_much(self, scope: Scope) -> bool:
+    def _announces_too_much(self, scope: Scope, limit: int) -> bool:
         length = _header(scope, b"content-length")
-        return length is not None and length.isdigit() and int(length) > self.max_body_bytes
+        return length is not None and length.isdigit() and int(length) > limit
 
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

@@ -8,10 +8,14 @@ only the tags and attributes below, so no script, event handler, style or
 import html
 import math
 import re
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from blogapi.media.schemas import ResponsiveImage
 
 WORDS_PER_MINUTE = 230
 SUMMARY_LENGTH = 200
@@ -23,7 +27,8 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    # srcset, sizes, loading and decoding: only as our own images get them (see _IMG_VALUES).
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
     "code": {"class"},
     "ol": {"start"},
     "th": {"align"},
@@ -33,6 +38,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener ugc"
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+-]{1,30}")
+_SRCSET = re.compile(r"https?://[^\s,]+ \d{1,5}w(?:, https?://[^\s,]+ \d{1,5}w)*")
+_SIZES = re.compile(r"[a-z0-9(): ,-]{1,200}")
+# Responsive-image attributes keep only the shapes we write ourselves.
+_IMG_VALUES = {
+    "srcset": _SRCSET.fullmatch,
+    "sizes": _SIZES.fullmatch,
+    "loading": re.compile("lazy").fullmatch,
+    "decoding": re.compile("async").fullmatch,
+}
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +60,8 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     # Code blocks keep their `language-xxx` class for highlighters; no other class survives.
     if tag == "code" and attribute == "class":
         return value if _LANGUAGE_CLASS.fullmatch(value) else None
+    if tag == "img" and attribute in _IMG_VALUES:
+        return value if _IMG_VALUES[attribute](value) else None
     return value
 
 
@@ -61,9 +77,40 @@ def sanitize_html(fragment: str) -> str:
     )
 
 
-def render_markdown(source: str) -> str:
-    """The sanitised HTML of a Markdown document."""
-    return sanitize_html(_parser().render(source))
+def _images(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        if token.type == "image":
+            yield token
+        if token.children:
+            yield from _images(token.children)
+
+
+def image_sources(source: str) -> list[str]:
+    """The URLs of the images a Markdown document shows."""
+    found = (token.attrGet("src") for token in _images(_parser().parse(source)))
+    return list(dict.fromkeys(str(src) for src in found if src))
+
+
+def _make_responsive(token: Token, image: ResponsiveImage) -> None:
+    token.attrSet("width", str(image.width))
+    token.attrSet("height", str(image.height))
+    token.attrSet("srcset", image.srcset)
+    token.attrSet("sizes", image.sizes)
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
+
+
+def render_markdown(source: str, images: Mapping[str, ResponsiveImage] | None = None) -> str:
+    """The sanitised HTML of a Markdown document; images found in `images` (our media, by
+    URL) get their size, a srcset and lazy loading."""
+    parser = _parser()
+    tokens = parser.parse(source)
+    if images:
+        for token in _images(tokens):
+            known = images.get(str(token.attrGet("src")))
+            if known is not None:
+                _make_responsive(token, known)
+    return sanitize_html(parser.renderer.render(tokens, parser.options, {}))
 
 
 def plain_text(rendered_html: str) -> str:

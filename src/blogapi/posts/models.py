@@ -74,3 +74,17 @@ class PostRevision(IdMixin, Base):
     # Who made the change that replaced this version.
     editor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PostCover(Base):
+    """A post's cover image (a table of its own: adding a column to posts on SQLite would mean
+    rebuilding the table, which drops its full-text search triggers)."""
+
+    __tablename__ = "post_covers"
+
+    post_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    media_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("media.id", ondelete="CASCADE"), index=True
+    )

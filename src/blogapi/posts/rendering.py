@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.errors import NotFound
 from blogapi.core.pagination import Page, PageParams, Pagination
+from blogapi.posts import covers
 from blogapi.posts.models import Post, PostStatus
 from blogapi.posts.schemas import AuthorOut, PostOut, PostSummary
 from blogapi.reactions import service as reactions_service
@@ -40,6 +41,7 @@ def _select(viewer_id: uuid.UUID | None, *, full: bool) -> Select[Any]:
     columns: list[Any] = [getattr(Post, name) for name in SUMMARY_COLUMNS]
     columns += [Post.status, *users_service.author_columns()]
     columns.append(tags_service.slugs_column(post_id).label("tag_slugs"))
+    columns += covers.cover_columns(post_id)
     if viewer_id is not None:
         columns.append(reactions_service.liked_column(viewer_id, post_id).label("liked"))
         columns.append(reactions_service.bookmarked_column(viewer_id, post_id).label("bookmarked"))
@@ -58,6 +60,8 @@ def _fields(row: RowMapping, viewer: bool) -> dict[str, Any]:
         avatar_url=row["author_avatar_url"],
     )
     fields["tags"] = sorted(row["tag_slugs"].split(",")) if row["tag_slugs"] else []
+    fields["cover_media_id"] = row["cover_media_id"]
+    fields["cover_url"] = row["cover_url"]
     fields["liked"] = bool(row["liked"]) if viewer else None
     fields["bookmarked"] = bool(row["bookmarked"]) if viewer else None
     return fields

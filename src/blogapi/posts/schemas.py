@@ -74,6 +74,7 @@ class PostCreate(StrictModel):
         default=None, description="A future time schedules the post"
     )
     slug: Slug | None = None
+    cover_media_id: uuid.UUID | None = Field(default=None, description="One of your images")
 
 
 class PostUpdate(StrictModel):
@@ -84,6 +85,7 @@ class PostUpdate(StrictModel):
     status: PostStatus | None = None
     published_at: PublicationTime | None = None
     slug: Slug | None = None
+    cover_media_id: uuid.UUID | None = Field(default=None, description="null removes the cover")
 
 
 class AuthorOut(OutModel):
@@ -109,6 +111,8 @@ class PostSummary(OutModel):
     likes_count: int
     comments_count: int
     reading_time_minutes: int
+    cover_media_id: uuid.UUID | None = None
+    cover_url: str | None = None
     liked: bool | None = Field(default=None, description="Signed-in readers only")
     bookmarked: bool | None = Field(default=None, description="Signed-in readers only")
 

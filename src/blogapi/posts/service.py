@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blogapi.core.config import Role
 from blogapi.core.db import new_id, utcnow
 from blogapi.core.errors import Conflict, PreconditionFailed, ValidationFailed
-from blogapi.posts import markdown
+from blogapi.media import service as media_service
+from blogapi.posts import covers, markdown
 from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import PostCreate, PostUpdate
 from blogapi.posts.slugs import slugify, with_suffix
@@ -21,16 +22,21 @@ from blogapi.users.models import User
 
 SLUG_ATTEMPTS = 20
 REVISED_FIELDS = ("title", "summary", "content")
+REQUIRED_FIELDS = ("title", "content", "tags", "status", "slug")
 
 
 def slug_taken() -> Conflict:
     return Conflict("This slug is taken", code="SLUG_TAKEN")
 
 
-def _apply_content(post: Post, content: str, summary: str | None) -> None:
-    """Render once, at write time: HTML, reading time and (unless written) the summary."""
+async def _apply_content(
+    session: AsyncSession, post: Post, content: str, summary: str | None
+) -> None:
+    """Render once, at write time: HTML (our images made responsive), reading time and
+    (unless written) the summary."""
+    images = await media_service.responsive_images(session, markdown.image_sources(content))
     post.content = content
-    post.content_html = markdown.render_markdown(content)
+    post.content_html = markdown.render_markdown(content, images)
     text = markdown.plain_text(post.content_html)
     post.content_text = text
     post.reading_time_minutes = markdown.reading_time_minutes(text)
@@ -75,7 +81,7 @@ async def create_post(session: AsyncSession, author: User, data: PostCreate) -> 
     status = data.status or default
     check_initial_status(status, author)
     post = Post(id=new_id(), author_id=author.id, title=data.title, status=status.value)
-    _apply_content(post, data.content, data.summary)
+    await _apply_content(session, post, data.content, data.summary)
     if status is PostStatus.PUBLISHED:
         post.published_at = _publication_time(data.published_at, None)
     else:
@@ -91,6 +97,8 @@ async def create_post(session: AsyncSession, author: User, data: PostCreate) -> 
     else:
         await _insert_with_unique_slug(session, post, data.title)
     await tags_service.set_post_tags(session, post.id, data.tags)
+    if data.cover_media_id is not None:
+        await covers.set_cover(session, post, data.cover_media_id, author)
     return post
 
 
@@ -110,7 +118,7 @@ async def update_post(
         if "*" not in versions and str(post.version) not in versions:
             raise PreconditionFailed("The post changed since you read it; fetch it again")
     fields = changes.model_dump(exclude_unset=True)
-    for required in ("title", "content", "tags", "status", "slug"):
+    for required in REQUIRED_FIELDS:
         if required in fields and fields[required] is None:
             raise ValidationFailed.on_field(required, "must not be null")
     revised = any(name in fields and fields[name] != getattr(post, name) for name in REVISED_FIELDS)
@@ -124,7 +132,7 @@ async def update_post(
         _move(post, target, editor, fields.get("published_at"))
     elif "published_at" in fields:
         post.published_at = fields["published_at"]
-    _apply_changes(post, fields)
+    await _apply_changes(session, post, fields)
     if "slug" in fields and fields["slug"] != post.slug:
         post.slug = fields["slug"]
         try:
@@ -134,20 +142,22 @@ async def update_post(
             raise slug_taken() from None
     if "tags" in fields:
         await tags_service.set_post_tags(session, post.id, fields["tags"])
+    if "cover_media_id" in fields:
+        await covers.set_cover(session, post, fields["cover_media_id"], editor)
     post.version += 1
     post.updated_at = utcnow()
     await session.flush()
     return post
 
 
-def _apply_changes(post: Post, fields: dict[str, Any]) -> None:
+async def _apply_changes(session: AsyncSession, post: Post, fields: dict[str, Any]) -> None:
     if "title" in fields:
         post.title = fields["title"]
     if "content" in fields or "summary" in fields:
         summary = fields.get("summary")
         if "summary" in fields and summary is None:
             post.summary_is_custom = False
-        _apply_content(post, fields.get("content", post.content), summary)
+        await _apply_content(session, post, fields.get("content", post.content), summary)
 
 
 def _move(post: Post, target: PostStatus, editor: User, published_at: datetime | None) -> None:

@@ -1,14 +1,25 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, File, Query, UploadFile, status
 
 from blogapi.auth import verification
-from blogapi.auth.dependencies import AdminUser, CurrentUser, ReadWriteLimit
+from blogapi.auth.dependencies import AdminUser, CurrentUser, ReadWriteLimit, WriterUser
 from blogapi.core.config import Role, SettingsDep
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
+from blogapi.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    error_responses,
+)
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
+from blogapi.media import service as media_service
+from blogapi.media import uploads
+from blogapi.media.dependencies import StorageDep
 from blogapi.users import service
 from blogapi.users.dependencies import ManagedUser, OwnProfile, VisibleUser
 from blogapi.users.models import UserStatus
@@ -20,6 +31,8 @@ from blogapi.users.schemas import (
     UserPublic,
     UserUpdate,
 )
+
+AVATAR_PATH = f"{API_PREFIX}/users/me/avatar"
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/users",
@@ -52,6 +65,32 @@ async def delete_me(
 ) -> None:
     """Deactivate and anonymise your account (confirm with your password)."""
     await service.deactivate_account(session, settings, user, data.password)
+
+
+@router.put(
+    "/me/avatar",
+    responses=error_responses(Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType),
+)
+async def set_avatar(
+    file: Annotated[UploadFile, File(description="JPEG, PNG, WebP, GIF or AVIF")],
+    user: WriterUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+) -> UserPrivate:
+    """Upload your avatar (multipart, field `file`): a centred square, with smaller copies."""
+    upload = await uploads.measure(file, settings.max_upload_bytes)
+    return UserPrivate.model_validate(
+        await media_service.set_avatar(session, storage, settings, user, upload)
+    )
+
+
+@router.delete(
+    "/me/avatar", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(Unauthorized)
+)
+async def remove_avatar(user: CurrentUser, session: SessionDep) -> None:
+    """Remove your avatar (its files go a little later)."""
+    await media_service.remove_avatar(session, user)
 
 
 @router.get("", responses=error_responses(Unauthorized, Forbidden))

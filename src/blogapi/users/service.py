@@ -15,6 +15,7 @@ from blogapi.core.db import utcnow
 from blogapi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from blogapi.core.pagination import PageParams
 from blogapi.core.security import hash_password, verify_password
+from blogapi.media import service as media_service
 from blogapi.posts import service as posts_service
 from blogapi.users.models import User, UserStatus
 from blogapi.users.passwords import check_password_policy
@@ -158,6 +159,7 @@ async def deactivate_account(
     user.deleted_at = utcnow()
     user.auth_version += 1
     await posts_service.delete_posts_of(session, user.id)
+    await media_service.delete_media_of(session, user.id)
     await session.flush()
 
 

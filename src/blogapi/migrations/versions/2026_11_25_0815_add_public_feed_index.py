@@ -1,7 +1,7 @@
 """add the public feed index
 
 Revision ID: 7c3e9b2a1f40
-Revises: 30ccd0010dd2
+Revises: b2dd713a23fb
 Create Date: 2026-11-25 08:15:00+00:00
 
 A partial index over published, not deleted posts in feed order: the public list reads one
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c3e9b2a1f40"
-down_revision: str | None = "30ccd0010dd2"
+down_revision: str | None = "b2dd713a23fb"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
