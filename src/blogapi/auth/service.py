@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.auth.models import RefreshToken
 from blogapi.core.config import Settings
-from blogapi.core.db import new_id, utcnow
+from blogapi.core.db import connection_released, new_id, utcnow
 from blogapi.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from blogapi.core.ratelimit import RateLimiter, hashed
 from blogapi.core.security import encode_access_token, hash_token, new_opaque_token, verify_password
@@ -87,9 +87,10 @@ async def login(
     # past the limit; a successful sign-in clears the count again.
     await limiter.hit("login-account", account_key)
     user = await users_service.find_by_login(session, login)
-    valid, new_hash = await verify_password(
-        settings, password, user.password_hash if user else None
-    )
+    async with connection_released(session):
+        valid, new_hash = await verify_password(
+            settings, password, user.password_hash if user else None
+        )
     if user is None or not valid:
         raise Unauthorized("Invalid email or password", code="INVALID_CREDENTIALS")
     await limiter.clear("login-account", account_key)

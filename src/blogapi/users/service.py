@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from blogapi.core.config import Role, Settings
-from blogapi.core.db import utcnow
+from blogapi.core.db import connection_released, utcnow
 from blogapi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from blogapi.core.pagination import PageParams
 from blogapi.core.security import hash_password, verify_password
@@ -68,10 +68,12 @@ async def create_user(
 ) -> User:
     check_password_policy(data.password, username=data.username, email=data.email, field="password")
     await _ensure_free(session, email=data.email, username=data.username, exclude=None)
+    async with connection_released(session):
+        password_hash = await hash_password(settings, data.password)
     user = User(
         email=data.email,
         username=data.username,
-        password_hash=await hash_password(settings, data.password),
+        password_hash=password_hash,
         display_name=data.display_name,
         role=(role or settings.registration_default_role).value,
     )
