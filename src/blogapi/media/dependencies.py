@@ -13,7 +13,7 @@ from blogapi.media.storage import LocalStorage, S3Storage
 from blogapi.posts import covers as posts_covers
 
 
-def _storage(request: Request) -> LocalStorage | S3Storage:
+async def _storage(request: Request) -> LocalStorage | S3Storage:
     storage: LocalStorage | S3Storage = request.app.state.storage
     return storage
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.config import Role, Settings
-from blogapi.core.db import new_id, utcnow
+from blogapi.core.db import connection_released, new_id, utcnow
 from blogapi.core.errors import (
     NotFound,
     PayloadTooLarge,
@@ -125,7 +125,8 @@ async def _create(
     if existing is not None:
         return existing, False
     try:
-        async with _decoding:
+        # Decoding and re-encoding take a while: hold no connection (nor SQLite's write lock).
+        async with connection_released(session), _decoding:
             processed = await asyncio.to_thread(process, upload.file, settings.media_max_pixels)
     except images.ImageRefused as error:
         raise _refusal(error) from None
