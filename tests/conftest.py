@@ -7,6 +7,7 @@ other's rows and races between real connections can be tested.
 
 import asyncio
 import os
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -28,6 +29,8 @@ DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 PG_URL = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+# Media files of tests that do not choose their own place: never ./data/media.
+TEST_MEDIA_DIR = tempfile.mkdtemp(prefix="blogapi-test-media-")
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
@@ -39,6 +42,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "log_level": "WARNING",
         # Tests that are about rate limits turn them on; the rest would trip over them.
         "rate_limits_enabled": False,
+        "media_dir": TEST_MEDIA_DIR,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

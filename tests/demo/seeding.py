@@ -10,7 +10,7 @@ from blogapi.demo.generator import SeedOptions
 from blogapi.demo.seed import SeedReport, seed_demo
 
 # Small enough for a test, big enough for threads, tags, drafts and a popular post.
-SMALL = SeedOptions(users=20, posts=60, comments=200, tags=15, render_workers=0)
+SMALL = SeedOptions(users=20, posts=60, comments=200, tags=15, render_workers=0, images=2)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ async def test_append_adds_to_the_posts_there(app: FastAPI, client: httpx.AsyncC
         (["--comments", "-1"], "argument --comments: must be from 0 to"),
         (["--tags", "99999999"], "argument --tags: must be from 0 to"),
         (["--seed", "x"], "argument --seed: invalid int value"),
+        (["--images", "101"], "argument --images: must be from 0 to 100"),
+        (["--images", "-1"], "argument --images: must be from 0 to 100"),
     ],
 )
 def test_bad_sizes_are_refused_by_the_argument_parser(

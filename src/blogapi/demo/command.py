@@ -46,6 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--tags", type=_count(0, max_tags()), default=defaults.tags, help="(200)")
     parser.add_argument(
+        "--images",
+        type=_count(0, 100),
+        default=defaults.images,
+        help="cover pictures to generate and store, each the cover of some posts (12)",
+    )
+    parser.add_argument(
         "--append", action="store_true", help="add to a database that already has posts"
     )
 
@@ -58,6 +64,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
         comments=args.comments,
         tags=args.tags,
         append=args.append,
+        images=args.images,
     )
     try:
         asyncio.run(seed_demo(settings, options))

@@ -46,6 +46,7 @@ class SeedOptions:
     tags: int = 200
     append: bool = False
     render_workers: int = 2
+    images: int = 12  # generated cover pictures (0: none)
 
 
 @dataclass(frozen=True, slots=True)

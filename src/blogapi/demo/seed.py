@@ -15,6 +15,7 @@ from blogapi.core.db import WRITE_INTENT, create_engine, utcnow
 from blogapi.core.security import hash_password
 from blogapi.demo import rows
 from blogapi.demo.bodies import BodyJob, build_bodies, process_pool
+from blogapi.demo.covers import load_covers
 from blogapi.demo.generator import (
     DEMO_PASSWORD,
     KNOWN_ACCOUNTS,
@@ -26,7 +27,17 @@ from blogapi.demo.text import topic_of
 from blogapi.demo.writer import count_posts, load, read_existing
 
 LOAD_TIMEOUT_SECONDS = 600.0
-LOADED_TABLES = ("users", "tags", "posts", "post_tags", "comments", "post_likes", "bookmarks")
+LOADED_TABLES = (
+    "users",
+    "tags",
+    "posts",
+    "post_tags",
+    "comments",
+    "post_likes",
+    "bookmarks",
+    "media",
+    "post_covers",
+)
 
 
 class DatabaseNotEmpty(Exception):
@@ -143,6 +154,9 @@ async def _seed(
         async with conn.begin():
             await _refuse_unless_empty(conn, options)
             await load(conn, rows.all_tables(data, bodies, password_hash, now), console.wrote)
+            covered = await load_covers(conn, settings, data, options.images, options.seed, now)
+            if options.images:
+                console.say(f"stored {options.images} cover images; {covered:,} posts show one")
     if engine_name == "postgresql":
         async with engine.connect() as conn:
             # Statistics and the visibility map of a database in its steady state, so the

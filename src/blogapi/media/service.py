@@ -28,6 +28,7 @@ from blogapi.media.models import Media, MediaPurpose
 from blogapi.media.schemas import ResponsiveImage
 from blogapi.media.storage import Storage, StorageUnavailable, public_url
 from blogapi.media.uploads import UploadedFile
+from blogapi.posts.models import PostCover
 from blogapi.users.models import User
 
 log = structlog.get_logger("blogapi.media")
@@ -77,7 +78,7 @@ def keys_of(media: Media) -> list[str]:
     return [media.storage_key, *(v["key"] for v in media.meta.get("variants", []))]
 
 
-async def _store(
+async def store_files(
     storage: Storage, settings: Settings, media_id: uuid.UUID, processed: images.ProcessedImage
 ) -> tuple[str, list[dict[str, Any]]]:
     """Put every file; on a failure, remove those already put. Returns (main key, variants)."""
@@ -133,7 +134,7 @@ async def _create(
     if await used_bytes(session, uploader.id) + processed.stored_bytes > settings.media_quota_bytes:
         raise quota_exceeded(settings)
     media_id = new_id()
-    key, variants = await _store(storage, settings, media_id, processed)
+    key, variants = await store_files(storage, settings, media_id, processed)
     media = Media(
         id=media_id,
         uploader_id=uploader.id,
@@ -293,10 +294,13 @@ async def check_cover(
         raise ValidationFailed.on_field("cover_media_id", "No such image among the author's media")
 
 
-def url_column(media_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
-    """A correlated subquery: the URL of this media when it is not deleted."""
+def cover_url_column(post_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
+    """A correlated subquery: the URL of the post's cover, when its media is not deleted."""
     return (
-        select(Media.url).where(Media.id == media_id, Media.deleted_at.is_(None)).scalar_subquery()
+        select(Media.url)
+        .join(PostCover, PostCover.media_id == Media.id)
+        .where(PostCover.post_id == post_id, Media.deleted_at.is_(None))
+        .scalar_subquery()
     )
 
 

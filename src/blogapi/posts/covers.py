@@ -42,7 +42,9 @@ async def drop_media(session: AsyncSession, media_id: uuid.UUID) -> None:
 def cover_columns(post_id: ColumnElement[uuid.UUID]) -> list[ColumnElement[Any]]:
     """cover_media_id and cover_url, as correlated subqueries (a primary-key lookup each)."""
     media_id = select(PostCover.media_id).where(PostCover.post_id == post_id).scalar_subquery()
+    # One level deep, joined: a subquery nested in another would not correlate to `posts`
+    # and would match every post's cover.
     return [
         media_id.label("cover_media_id"),
-        media_service.url_column(media_id).label("cover_url"),
+        media_service.cover_url_column(post_id).label("cover_url"),
     ]
