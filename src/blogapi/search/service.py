@@ -87,20 +87,16 @@ async def _search_postgresql(
     vector: ColumnElement[Any] = literal_column("posts.search_vector")
     rank = func.ts_rank_cd(vector, tsquery)
     conditions = [vector.op("@@")(tsquery), *filters]
-    # The total rides along as a window count: one pass over the matches, not two.
-    page = (
-        await session.execute(
-            select(Post.id, rank, func.count().over())
-            .where(*conditions)
-            .order_by(rank.desc(), Post.published_at.desc(), Post.id.desc())
-            .offset(params.offset)
-            .limit(params.limit)
-        )
-    ).all()
-    if not page:  # no match, or a page past the last one (which still reports the total)
-        total = await session.scalar(select(func.count()).select_from(Post).where(*conditions))
-        return [], total or 0
-    total = int(page[0][2])
+    total = await session.scalar(select(func.count()).select_from(Post).where(*conditions))
+    if not total:
+        return [], 0
+    page = await session.execute(
+        select(Post.id, rank)
+        .where(*conditions)
+        .order_by(rank.desc(), Post.published_at.desc(), Post.id.desc())
+        .offset(params.offset)
+        .limit(params.limit)
+    )
     ranked = [(row[0], float(row[1])) for row in page]
     # Headlines are costly: make them for this page only, not for every match.
     # ts_headline drops what looks like HTML tags; hide < and > from it, then restore them.
