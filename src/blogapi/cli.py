@@ -35,11 +35,14 @@ def migrate(revision: str = "head") -> None:
 def serve(args: argparse.Namespace, settings: Settings) -> None:
     workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "1"))
     wait_for_database(settings, attempts=settings.db_connect_attempts)
+    host, port = args.host or settings.host, args.port or settings.port
+    # The app (in each worker) reads its settings again: it must see the address it serves on.
+    os.environ.update(HOST=host, PORT=str(port))
     uvicorn.run(
         "blogapi.main:create_app",
         factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        host=host,
+        port=port,
         workers=workers,
         loop="uvloop",
         http="httptools",

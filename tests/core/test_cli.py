@@ -196,3 +196,17 @@ def test_production_without_a_secret_key_stops_the_command(
         cli.main(["migrate"])
 
     assert "SECRET_KEY" in exit_message(excinfo)
+
+
+def test_serve_gives_the_app_the_port_it_listens_on(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Links (emails, media URLs) follow `serve --port` when PUBLIC_BASE_URL is unset."""
+    started: dict[str, object] = {}
+    monkeypatch.setattr(cli.uvicorn, "run", lambda _app, **options: started.update(options))
+    monkeypatch.delenv("HOST", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    cli.main(["serve", "--port", "8777"])
+    assert started["port"] == 8777
+    assert started["host"] == "127.0.0.1"
+    assert Settings(_env_file=None).public_base_url == "http://127.0.0.1:8777"  # type: ignore[call-arg]

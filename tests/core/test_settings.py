@@ -155,3 +155,40 @@ def test_a_configured_secret_key_never_writes_a_dev_key() -> None:
 
     assert key == GOOD_SECRET
     assert not Path("data").exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"port": 8777}, "http://127.0.0.1:8777"),
+        ({"host": "0.0.0.0", "port": 9000}, "http://127.0.0.1:9000"),  # noqa: S104
+        ({"host": "::1"}, "http://[::1]:8000"),
+        ({"port": 8777, "public_base_url": "https://api.example.com"}, "https://api.example.com"),
+    ],
+)
+def test_public_base_url_follows_host_and_port_unless_set(
+    values: dict[str, object], expected: str
+) -> None:
+    assert settings(**values).public_base_url == expected
+
+
+def test_public_base_url_follows_the_port_environment_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PORT", "8123")
+    assert settings().public_base_url == "http://127.0.0.1:8123"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("public_base_url", "ftp://example.com"),
+        ("public_base_url", "javascript:alert(1)"),
+        ("http_cache_max_age", -1),
+        ("http_cache_max_age", 86_401),
+    ],
+)
+def test_bad_link_and_cache_settings_are_refused(name: str, value: object) -> None:
+    with pytest.raises(ValidationError, match=name):
+        settings(**{name: value})

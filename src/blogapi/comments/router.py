@@ -1,4 +1,4 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from blogapi.auth.dependencies import OptionalUser, ReadWriteLimit, WriterUser
 from blogapi.comments import queries, service
@@ -11,6 +11,7 @@ from blogapi.comments.dependencies import (
 from blogapi.comments.schemas import CommentCreate, CommentOut, CommentUpdate
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import Forbidden, NotFound, Unauthorized, error_responses
+from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.posts.dependencies import VisiblePost
@@ -22,17 +23,20 @@ router = APIRouter(
 CHANGE_ERRORS = error_responses(Unauthorized, Forbidden, NotFound)
 
 
-@router.get("/posts/{ref}/comments", responses=error_responses(NotFound))
+@router.get(
+    "/posts/{ref}/comments", response_model=Page[CommentOut], responses=error_responses(NotFound)
+)
 async def list_comments(
-    post: VisiblePost, viewer: OptionalUser, session: SessionDep, page: PageDep
-) -> Page[CommentOut]:
+    request: Request, post: VisiblePost, viewer: OptionalUser, session: SessionDep, page: PageDep
+) -> Response:
     """The post's comments in thread order: each reply right after its parent, oldest first.
 
     Hidden comments (and their replies) show only to the post's author and editors. A deleted
     comment with replies stays as a placeholder: `is_deleted` true, `content` and `author` null.
     """
     comments, total = await queries.list_thread(session, post, viewer, page)
-    return Page[CommentOut].build(await queries.render(session, comments), page, total)
+    result = Page[CommentOut].build(await queries.render(session, comments), page, total)
+    return cacheable_json(request, result)
 
 
 @router.post(

@@ -32,6 +32,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+WILDCARD_HOSTS = ("0.0.0.0", "::")  # noqa: S104 (names a wildcard, binds nothing)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", extra="ignore", frozen=True, env_ignore_empty=True
@@ -51,7 +54,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] | None = None
     access_log: bool = True
-    public_base_url: str = "http://127.0.0.1:8000"
+    # Unset: http://<HOST>:<PORT> (127.0.0.1 for a wildcard host), so links follow `--port`.
+    public_base_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    http_cache_max_age: int = Field(default=60, ge=0, le=86_400)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=200)
     db_statement_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
@@ -154,6 +159,16 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_base_url(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("public_base_url"):
+            host = str(data.get("host") or "127.0.0.1")
+            host = "127.0.0.1" if host in WILDCARD_HOSTS else host
+            host = f"[{host}]" if ":" in host else host
+            data = {**data, "public_base_url": f"http://{host}:{data.get('port') or 8000}"}
+        return data
 
     @model_validator(mode="after")
     def _check_secret(self) -> "Settings":

@@ -1,4 +1,14 @@
-"""Entity tags: a strong ETag per representation, `304 Not Modified` on a matching If-None-Match."""
+"""HTTP caching of reads: a strong ETag on every public JSON read, `304 Not Modified` on a
+matching If-None-Match, and who may keep a copy.
+
+- Anonymous reads (no Authorization header) are the same bytes for everyone:
+  `public, max-age=HTTP_CACHE_MAX_AGE`, so a browser, proxy or CDN may keep them briefly.
+- Authenticated reads carry the reader's own flags (`liked`, drafts they may see):
+  `private, no-cache`, so no shared cache stores them and the client revalidates with the ETag.
+- `Vary: Authorization` on both, so a cache never hands one reader's copy to another.
+Every other response (writes, errors, private resources) leaves with `no-store`
+(`RequestContextMiddleware`), unless its route says otherwise.
+"""
 
 import hashlib
 
@@ -6,10 +16,15 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
+PRIVATE = "private, no-cache"
+NO_STORE = "no-store"
 
-def etag_for(version: int, body: bytes) -> str:
-    """`"<version>-<digest>"`: the version is what If-Match checks; the digest covers the bytes."""
-    return f'"{version}-{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
+
+def etag_for(body: bytes, version: int | None = None) -> str:
+    """`"<digest>"`, or `"<version>-<digest>"` for a versioned resource: the version is what
+    If-Match checks (posts), the digest covers the bytes."""
+    digest = hashlib.blake2b(body, digest_size=8).hexdigest()
+    return f'"{digest}"' if version is None else f'"{version}-{digest}"'
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -17,13 +32,20 @@ def _matches(if_none_match: str, etag: str) -> bool:
     return "*" in candidates or etag in candidates
 
 
-def json_with_etag(
-    request: Request, model: BaseModel, *, version: int, status_code: int = 200
+def cache_control(request: Request) -> str:
+    if "authorization" in request.headers:
+        return PRIVATE
+    max_age: int = request.app.state.settings.http_cache_max_age
+    return f"public, max-age={max_age}" if max_age else "public, no-cache"
+
+
+def cacheable_json(
+    request: Request, model: BaseModel, *, version: int | None = None, status_code: int = 200
 ) -> Response:
     """Serialise once, tag it, and answer 304 when the client already has these bytes."""
     body = model.model_dump_json().encode()
-    etag = etag_for(version, body)
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    etag = etag_for(body, version)
+    headers = {"ETag": etag, "Cache-Control": cache_control(request), "Vary": "Authorization"}
     if_none_match = request.headers.get("if-none-match")
     if request.method in ("GET", "HEAD") and if_none_match and _matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from blogapi.core.context import accept_request_id, bind_request_id
 from blogapi.core.errors import error_response, internal_error_response
+from blogapi.core.http_cache import NO_STORE
 from blogapi.core.metrics import observe_request
 
 access_log = structlog.get_logger("blogapi.access")
@@ -141,10 +142,13 @@ DOCS_CSP = (
     "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
+NO_STORE_HEADER = (b"cache-control", NO_STORE.encode())
 
 
 class SecurityHeadersMiddleware:
-    """nosniff, no referrer, no framing and a CSP on every response; HSTS in production."""
+    """nosniff, no referrer, no framing and a CSP on every response; HSTS in production;
+    `Cache-Control: no-store` on every response whose route set no cache policy of its own
+    (public reads set theirs: `core/http_cache.py`)."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
@@ -167,7 +171,10 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *extra]
+                headers = [*message.get("headers", []), *extra]
+                if not any(key.lower() == b"cache-control" for key, _ in headers):
+                    headers.append(NO_STORE_HEADER)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

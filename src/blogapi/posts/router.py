@@ -14,9 +14,8 @@ from blogapi.core.errors import (
     ValidationFailed,
     error_responses,
 )
-from blogapi.core.http_cache import json_with_etag
+from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
-from blogapi.core.responses import json_response
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.posts import queries, service
 from blogapi.posts.dependencies import AuthorFilter, EditablePost, PostRef
@@ -43,6 +42,7 @@ router = APIRouter(
 
 @router.get("", response_model=Page[PostSummary], responses=error_responses(Unauthorized))
 async def list_posts(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     viewer: OptionalUser,
@@ -71,7 +71,7 @@ async def list_posts(
             author=author, tags=tag or [], status=post_status, sort=sort or PostSort.NEWEST
         )
         result = await queries.list_posts(session, filters, page, viewer)
-    return json_response(result)
+    return cacheable_json(request, result)
 
 
 @router.post(
@@ -86,7 +86,7 @@ async def create_post(
     """Write a post. A future `published_at` schedules it; the slug comes from the title."""
     post = await service.create_post(session, user, data)
     out, version = await queries.render_post(session, post, user)
-    return json_with_etag(request, out, version=version, status_code=201)
+    return cacheable_json(request, out, version=version, status_code=201)
 
 
 @router.get("/{ref}", response_model=PostOut, responses=error_responses(NotFound))
@@ -95,7 +95,7 @@ async def read_post(
 ) -> Response:
     """A post by id or slug, with an ETag (send If-None-Match to get 304)."""
     out, version = await queries.read_post(session, ref, viewer)
-    return json_with_etag(request, out, version=version)
+    return cacheable_json(request, out, version=version)
 
 
 @router.patch(
@@ -115,7 +115,7 @@ async def update_post(
     """Edit (author or editor). Send the ETag as If-Match: a stale one is 412, nothing changes."""
     post = await service.update_post(session, post, user, changes, if_match=if_match)
     out, version = await queries.render_post(session, post, user)
-    return json_with_etag(request, out, version=version)
+    return cacheable_json(request, out, version=version)
 
 
 @router.delete(

@@ -1,11 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from blogapi.auth.dependencies import OptionalUser, ReadWriteLimit
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import error_responses
+from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.posts.dependencies import AuthorFilter
@@ -30,8 +31,9 @@ SearchText = Annotated[
 ]
 
 
-@router.get("", responses=error_responses())
+@router.get("", response_model=Page[SearchHit], responses=error_responses())
 async def search(
+    request: Request,
     q: SearchText,
     session: SessionDep,
     settings: SettingsDep,
@@ -39,15 +41,17 @@ async def search(
     page: PageDep,
     author: AuthorFilter = None,
     tag: Annotated[list[TagName] | None, Query(max_length=10, description="All of")] = None,
-) -> Page[SearchHit]:
+) -> Response:
     """Published posts matching `q`, best first; titles weigh most, then summaries, then text."""
     query = service.SearchQuery(text=q, author=author, tags=tag or [])
-    return await service.search_page(session, settings, query, page, viewer)
+    return cacheable_json(
+        request, await service.search_page(session, settings, query, page, viewer)
+    )
 
 
-@router.get("/suggest", responses=error_responses())
+@router.get("/suggest", response_model=Suggestions, responses=error_responses())
 async def suggest(
-    q: Annotated[str, Query(min_length=1, max_length=100)], session: SessionDep
-) -> Suggestions:
+    request: Request, q: Annotated[str, Query(min_length=1, max_length=100)], session: SessionDep
+) -> Response:
     """Autocomplete: up to ten tag names and post titles for what has been typed so far."""
-    return Suggestions(data=await service.suggest(session, q))
+    return cacheable_json(request, Suggestions(data=await service.suggest(session, q)))

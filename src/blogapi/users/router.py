@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from blogapi.auth import verification
 from blogapi.auth.dependencies import AdminUser, CurrentUser, ReadWriteLimit, WriterUser
@@ -15,6 +15,7 @@ from blogapi.core.errors import (
     UnsupportedMediaType,
     error_responses,
 )
+from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.media import service as media_service
@@ -107,10 +108,10 @@ async def list_users(
     return Page[UserPrivate].build([UserPrivate.model_validate(u) for u in users], page, total)
 
 
-@router.get("/{ref}", responses=error_responses(NotFound))
-async def read_user(user: VisibleUser) -> UserPublic:
+@router.get("/{ref}", response_model=UserPublic, responses=error_responses(NotFound))
+async def read_user(request: Request, user: VisibleUser) -> Response:
     """A public profile, by id or username."""
-    return UserPublic.model_validate(user)
+    return cacheable_json(request, UserPublic.model_validate(user))
 
 
 @router.patch("/{ref}", responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict))
