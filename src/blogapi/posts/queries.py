@@ -1,14 +1,14 @@
 """The read side of posts: who may see what, list filters and orders, revisions."""
 
 import enum
-import re
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -16,7 +16,7 @@ from blogapi.core.config import Role
 from blogapi.core.db import TextMatcher, utcnow
 from blogapi.core.errors import NotFound, Unauthorized
 from blogapi.core.pagination import Page, PageParams
-from blogapi.posts import rendering
+from blogapi.posts import access, rendering
 from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import (
     AuthorOut,
@@ -29,8 +29,6 @@ from blogapi.reactions import service as reactions_service
 from blogapi.tags import service as tags_service
 from blogapi.users import service as users_service
 from blogapi.users.models import User
-
-_REF = re.compile(r"[A-Za-z0-9-]{1,100}")
 
 
 class PostSort(enum.StrEnum):
@@ -48,40 +46,13 @@ class PostFilters:
     sort: PostSort = PostSort.NEWEST
 
 
-def is_public(now: datetime) -> ColumnElement[bool]:
-    return and_(Post.status == PostStatus.PUBLISHED.value, Post.published_at <= now)
-
-
 def visible_to(viewer: User | None, now: datetime) -> ColumnElement[bool]:
-    """Published and due for everyone; the author's own posts; everything for editors."""
-    alive = Post.deleted_at.is_(None)
-    if viewer is None:
-        return and_(alive, is_public(now))
-    if viewer.has_role(Role.EDITOR):
-        return alive
-    return and_(alive, or_(is_public(now), Post.author_id == viewer.id))
+    """`access.visible` with values: for statements that are not shape-cached."""
+    return access.visible(access.audience(viewer), now, viewer.id if viewer else access.VIEWER_ID)
 
 
 def may_edit(post: Post, user: User) -> bool:
     return post.author_id == user.id or user.has_role(Role.EDITOR)
-
-
-def by_ref(ref: str) -> ColumnElement[bool]:
-    """A post by id or by slug (a slug may look like an id: a title can be hex digits).
-
-    A ref that can be neither matches nothing, without sending odd bytes (NUL) to the database.
-    """
-    if not _REF.fullmatch(ref):
-        return false()
-    slug = Post.slug == ref.lower()
-    try:
-        return or_(Post.id == uuid.UUID(ref), slug)
-    except ValueError:
-        return slug
-
-
-def visible_by_ref(ref: str, viewer: User | None) -> ColumnElement[bool]:
-    return and_(by_ref(ref), visible_to(viewer, utcnow()))
 
 
 # A post loaded only to decide access (likes, bookmarks, comments) does not need its bodies:
@@ -91,35 +62,77 @@ WITHOUT_BODIES = [
 ]
 
 
+@functools.cache
+def _post_by_ref(may_be_id: bool, who: access.Audience, bodies: bool) -> Select[Post]:
+    statement = select(Post).where(access.ref_condition(may_be_id), access.visible(who))
+    return statement if bodies else statement.options(*WITHOUT_BODIES)
+
+
 async def get_visible(
     session: AsyncSession, ref: str, viewer: User | None, *, bodies: bool = True
 ) -> Post:
     """A post by id or slug that `viewer` may see, else 404 (whether or not it exists)."""
-    statement = select(Post).where(visible_by_ref(ref, viewer))
-    if not bodies:
-        statement = statement.options(*WITHOUT_BODIES)
-    post = await session.scalar(statement)
+    values = access.ref_values(ref)
+    if values is None:
+        raise NotFound("Post not found")
+    statement = _post_by_ref("ref_id" in values, access.audience(viewer), bodies)
+    post = await session.scalar(statement, {**values, **access.viewer_values(viewer)})
     if post is None:
         raise NotFound("Post not found")
     return post
 
 
-def _author_condition(author: str) -> ColumnElement[bool]:
-    try:
-        return Post.author_id == uuid.UUID(author)
-    except ValueError:
-        return Post.author_id == users_service.id_by_username_query(author)
+@dataclass(frozen=True)
+class _ListShape:
+    """What changes the SQL text of a post list; the rest is bound values."""
+
+    who: access.Audience
+    status: PostStatus | None
+    author: Literal["id", "name"] | None
+    many_tags: bool | None  # None: no tag filter
+    sort: PostSort
 
 
-def _status_condition(status: PostStatus, viewer: User | None) -> ColumnElement[bool]:
-    if viewer is None:
-        if status is not PostStatus.PUBLISHED:
-            raise Unauthorized("Sign in to list posts that are not published")
-        return and_(Post.deleted_at.is_(None), is_public(utcnow()))
-    condition = and_(Post.status == status.value, Post.deleted_at.is_(None))
-    if viewer.has_role(Role.EDITOR):
+def _list_shape(filters: PostFilters, viewer: User | None) -> tuple[_ListShape, dict[str, Any]]:
+    if viewer is None and filters.status not in (None, PostStatus.PUBLISHED):
+        raise Unauthorized("Sign in to list posts that are not published")
+    values = access.viewer_values(viewer)
+    author: Literal["id", "name"] | None = None
+    if filters.author:
+        try:
+            values["author_id"] = uuid.UUID(filters.author)
+            author = "id"
+        except ValueError:
+            values["author_name"] = filters.author.lower()
+            author = "name"
+    many_tags = None
+    if filters.tags:
+        values |= tags_service.tag_values(filters.tags)
+        many_tags = "tags" in values
+    shape = _ListShape(access.audience(viewer), filters.status, author, many_tags, filters.sort)
+    return shape, values
+
+
+def _status_condition(shape: _ListShape) -> ColumnElement[bool]:
+    alive = Post.deleted_at.is_(None)
+    if shape.status is None or shape.who is access.Audience.ANONYMOUS:
+        return and_(alive, access.is_public(access.NOW))
+    condition = and_(Post.status == shape.status.value, alive)
+    if shape.who is access.Audience.EDITOR:
         return condition
-    return and_(condition, Post.author_id == viewer.id)
+    return and_(condition, Post.author_id == access.VIEWER_ID)
+
+
+def _conditions(shape: _ListShape) -> list[ColumnElement[bool]]:
+    conditions = [_status_condition(shape)]
+    if shape.author == "id":
+        conditions.append(Post.author_id == bindparam("author_id", type_=Post.author_id.type))
+    elif shape.author == "name":
+        username = bindparam("author_name", type_=String())
+        conditions.append(Post.author_id == users_service.id_by_username_query(username))
+    if shape.many_tags is not None:
+        conditions.append(Post.id.in_(tags_service.posts_with_all_tags(shape.many_tags)))
+    return conditions
 
 
 def ordering(sort: PostSort, *, unpublished: bool = True) -> list[ColumnElement[Any]]:
@@ -136,27 +149,29 @@ def ordering(sort: PostSort, *, unpublished: bool = True) -> list[ColumnElement[
     return [by[sort], Post.created_at.desc(), Post.id.desc()]
 
 
-def filtered(filters: PostFilters, viewer: User | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.status is None:
-        conditions.append(and_(Post.deleted_at.is_(None), is_public(utcnow())))
-    else:
-        conditions.append(_status_condition(filters.status, viewer))
-    if filters.author:
-        conditions.append(_author_condition(filters.author))
-    if filters.tags:
-        conditions.append(Post.id.in_(tags_service.posts_with_all_tags(filters.tags)))
-    return conditions
+@functools.cache
+def _list_statements(shape: _ListShape) -> tuple[Select[Any], Select[Any]]:
+    unpublished = shape.status not in (None, PostStatus.PUBLISHED)
+    order = ordering(shape.sort, unpublished=unpublished)
+    viewer = shape.who is not access.Audience.ANONYMOUS
+    return rendering.page_statements(_conditions(shape), order, viewer=viewer)
+
+
+def filtered(
+    filters: PostFilters, viewer: User | None
+) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+    """The list's conditions and the values they bind, for statements built elsewhere (search)."""
+    shape, values = _list_shape(filters, viewer)
+    return _conditions(shape), values
 
 
 async def list_posts(
     session: AsyncSession, filters: PostFilters, params: PageParams, viewer: User | None
 ) -> Page[PostSummary]:
-    conditions = filtered(filters, viewer)
-    viewer_id = viewer.id if viewer else None
-    unpublished = filters.status not in (None, PostStatus.PUBLISHED)
-    order = ordering(filters.sort, unpublished=unpublished)
-    return await rendering.page_of_summaries(session, conditions, params, order, viewer_id)
+    shape, values = _list_shape(filters, viewer)
+    viewer_flags = shape.who is not access.Audience.ANONYMOUS
+    statements = _list_statements(shape)
+    return await rendering.run_page(session, statements, values, params, viewer=viewer_flags)
 
 
 async def list_bookmarked(
@@ -173,15 +188,31 @@ async def list_bookmarked(
     return await rendering.page_of_summaries(session, conditions, params, order, user.id)
 
 
+@functools.cache
+def _full_post(may_be_id: bool, who: access.Audience) -> Select[Any]:
+    viewer = who is not access.Audience.ANONYMOUS
+    condition = and_(access.ref_condition(may_be_id), access.visible(who))
+    return rendering.post_select(viewer=viewer, full=True).where(condition)
+
+
 async def read_post(session: AsyncSession, ref: str, viewer: User | None) -> tuple[PostOut, int]:
     """A post the viewer may see, by id or slug, and its version; else 404."""
-    return await rendering.full_post(
-        session, visible_by_ref(ref, viewer), viewer.id if viewer else None
-    )
+    values = access.ref_values(ref)
+    if values is None:
+        raise NotFound("Post not found")
+    statement = _full_post("ref_id" in values, access.audience(viewer))
+    values |= access.viewer_values(viewer)
+    return await rendering.full_post(session, statement, values, viewer=viewer is not None)
+
+
+@functools.cache
+def _full_post_by_id() -> Select[Any]:
+    return rendering.post_select(viewer=True, full=True).where(Post.id == access.REF_ID)
 
 
 async def render_post(session: AsyncSession, post: Post, viewer: User) -> tuple[PostOut, int]:
-    return await rendering.full_post(session, Post.id == post.id, viewer.id)
+    values = {"ref_id": post.id, "viewer_id": viewer.id}
+    return await rendering.full_post(session, _full_post_by_id(), values, viewer=True)
 
 
 async def render_revisions(
@@ -213,7 +244,7 @@ async def suggest_titles(
     condition, order = matching(func.lower(Post.title))
     rows = await session.execute(
         select(Post.title, Post.slug)
-        .where(condition, Post.deleted_at.is_(None), is_public(utcnow()))
+        .where(condition, Post.deleted_at.is_(None), access.is_public(utcnow()))
         .order_by(*order)
         .limit(limit)
     )

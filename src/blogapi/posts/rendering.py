@@ -5,16 +5,18 @@ object is built on the hot read paths. Models are assembled with `model_construc
 database already holds valid data) and serialised once.
 """
 
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+from sqlalchemy import ColumnElement, Integer, RowMapping, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.errors import NotFound
 from blogapi.core.pagination import Page, PageParams, Pagination
 from blogapi.posts import covers
+from blogapi.posts.access import VIEWER_ID
 from blogapi.posts.models import Post, PostStatus
 from blogapi.posts.schemas import AuthorOut, PostOut, PostSummary
 from blogapi.reactions import service as reactions_service
@@ -22,6 +24,8 @@ from blogapi.tags import service as tags_service
 from blogapi.users import service as users_service
 from blogapi.users.models import User
 
+OFFSET = bindparam("offset", type_=Integer())
+LIMIT = bindparam("limit", type_=Integer())
 SUMMARY_COLUMNS = (
     "id",
     "slug",
@@ -36,15 +40,17 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _select(viewer_id: uuid.UUID | None, *, full: bool) -> Select[Any]:
+@functools.cache
+def post_select(*, viewer: bool, full: bool) -> Select[Any]:
+    """The response's columns, the reader's flags bound to VIEWER_ID; built once per shape."""
     post_id = Post.__table__.c.id
     columns: list[Any] = [getattr(Post, name) for name in SUMMARY_COLUMNS]
     columns += [Post.status, *users_service.author_columns()]
     columns.append(tags_service.slugs_column(post_id).label("tag_slugs"))
     columns += covers.cover_columns(post_id)
-    if viewer_id is not None:
-        columns.append(reactions_service.liked_column(viewer_id, post_id).label("liked"))
-        columns.append(reactions_service.bookmarked_column(viewer_id, post_id).label("bookmarked"))
+    if viewer:
+        columns.append(reactions_service.liked_column(VIEWER_ID, post_id).label("liked"))
+        columns.append(reactions_service.bookmarked_column(VIEWER_ID, post_id).label("bookmarked"))
     if full:
         columns += [Post.content, Post.content_html, Post.version]
     return select(*columns).join(User, User.id == Post.author_id)
@@ -74,18 +80,35 @@ async def page_of_summaries(
     order: Sequence[ColumnElement[Any]],
     viewer_id: uuid.UUID | None,
 ) -> Page[PostSummary]:
+    """One page and the total, for conditions built with values (not shape-cached)."""
+    viewer = viewer_id is not None
+    statements = page_statements(conditions, order, viewer=viewer)
+    values = {"viewer_id": viewer_id} if viewer else {}
+    return await run_page(session, statements, values, params, viewer=viewer)
+
+
+def page_statements(
+    conditions: Sequence[ColumnElement[bool]], order: Sequence[ColumnElement[Any]], *, viewer: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page of posts matching `conditions`: OFFSET and LIMIT bound."""
+    count = select(func.count()).select_from(Post).where(*conditions)
+    page = post_select(viewer=viewer, full=False).where(*conditions).order_by(*order)
+    return count, page.offset(OFFSET).limit(LIMIT)
+
+
+async def run_page(
+    session: AsyncSession,
+    statements: tuple[Select[Any], Select[Any]],
+    values: dict[str, Any],
+    params: PageParams,
+    *,
+    viewer: bool,
+) -> Page[PostSummary]:
     """One page and the total, in two statements."""
-    total = await session.scalar(select(func.count()).select_from(Post).where(*conditions))
-    rows = await session.execute(
-        _select(viewer_id, full=False)
-        .where(*conditions)
-        .order_by(*order)
-        .offset(params.offset)
-        .limit(params.limit)
-    )
-    items = [
-        PostSummary.model_construct(**_fields(r, viewer_id is not None)) for r in rows.mappings()
-    ]
+    count, page = statements
+    total = await session.scalar(count, values)
+    rows = await session.execute(page, {**values, "offset": params.offset, "limit": params.limit})
+    items = [PostSummary.model_construct(**_fields(r, viewer)) for r in rows.mappings()]
     return _page(items, params, total or 0)
 
 
@@ -105,7 +128,8 @@ async def summaries_by_id(
     """Summaries of the given posts, in the given order (search results)."""
     if not post_ids:
         return []
-    rows = await session.execute(_select(viewer_id, full=False).where(Post.id.in_(post_ids)))
+    statement = post_select(viewer=viewer_id is not None, full=False).where(Post.id.in_(post_ids))
+    rows = await session.execute(statement, {"viewer_id": viewer_id} if viewer_id else {})
     by_id = {
         r["id"]: PostSummary.model_construct(**_fields(r, viewer_id is not None))
         for r in rows.mappings()
@@ -114,13 +138,13 @@ async def summaries_by_id(
 
 
 async def full_post(
-    session: AsyncSession, condition: ColumnElement[bool], viewer_id: uuid.UUID | None
+    session: AsyncSession, statement: Select[Any], values: dict[str, Any], *, viewer: bool
 ) -> tuple[PostOut, int]:
-    """One post matching `condition`, with its body, and its version (for the ETag)."""
-    row = (await session.execute(_select(viewer_id, full=True).where(condition))).mappings().first()
+    """The post `statement` (a `post_select(full=True)`) finds, and its version (for the ETag)."""
+    row = (await session.execute(statement, values)).mappings().first()
     if row is None:
         raise NotFound("Post not found")
-    fields = _fields(row, viewer_id is not None)
+    fields = _fields(row, viewer)
     fields["content"] = row["content"]
     fields["content_html"] = row["content_html"]
     return PostOut.model_construct(**fields), int(row["version"])

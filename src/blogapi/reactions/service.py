@@ -37,11 +37,14 @@ async def unbookmark(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UU
     )
 
 
-def liked_column(user_id: uuid.UUID, post_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+UserId = uuid.UUID | ColumnElement[uuid.UUID]
+
+
+def liked_column(user_id: UserId, post_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     return exists().where(PostLike.user_id == user_id, PostLike.post_id == post_id)
 
 
-def bookmarked_column(user_id: uuid.UUID, post_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+def bookmarked_column(user_id: UserId, post_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     return exists().where(Bookmark.user_id == user_id, Bookmark.post_id == post_id)
 
 

@@ -73,12 +73,15 @@ async def search(
     return await _search_sqlite(session, settings, raw_query, params, filters)
 
 
+Filters = tuple[list[ColumnElement[bool]], dict[str, Any]]  # conditions, and their values
+
+
 async def _search_postgresql(
     session: AsyncSession,
     settings: Settings,
     raw_query: str,
     params: PageParams,
-    filters: list[ColumnElement[bool]],
+    filters: Filters,
 ) -> tuple[list[Hit], int]:
     if parse(raw_query).is_empty:  # nothing to look for (only exclusions or punctuation)
         return [], 0
@@ -86,8 +89,10 @@ async def _search_postgresql(
     tsquery = func.websearch_to_tsquery(language, clean(raw_query))
     vector: ColumnElement[Any] = literal_column("posts.search_vector")
     rank = func.ts_rank_cd(vector, tsquery)
-    conditions = [vector.op("@@")(tsquery), *filters]
-    total = await session.scalar(select(func.count()).select_from(Post).where(*conditions))
+    conditions = [vector.op("@@")(tsquery), *filters[0]]
+    total = await session.scalar(
+        select(func.count()).select_from(Post).where(*conditions), filters[1]
+    )
     if not total:
         return [], 0
     page = await session.execute(
@@ -95,7 +100,8 @@ async def _search_postgresql(
         .where(*conditions)
         .order_by(rank.desc(), Post.published_at.desc(), Post.id.desc())
         .offset(params.offset)
-        .limit(params.limit)
+        .limit(params.limit),
+        filters[1],
     )
     ranked = [(row[0], float(row[1])) for row in page]
     # Headlines are costly: make them for this page only, not for every match.
@@ -114,7 +120,7 @@ async def _search_sqlite(
     settings: Settings,
     raw_query: str,
     params: PageParams,
-    filters: list[ColumnElement[bool]],
+    filters: Filters,
 ) -> tuple[list[Hit], int]:
     parsed = parse(raw_query)
     if settings.search_language == "english":
@@ -130,9 +136,9 @@ async def _search_sqlite(
         .join(Post, literal_column("posts.rowid") == literal_column("posts_fts.rowid"))
     )
     match: ColumnElement[bool] = literal_column("posts_fts").op("MATCH")(to_fts5(parsed))
-    conditions = [match, *filters]
+    conditions = [match, *filters[0]]
     total = await session.scalar(
-        select(func.count()).select_from(matched.where(*conditions).subquery())
+        select(func.count()).select_from(matched.where(*conditions).subquery()), filters[1]
     )
     if not total:
         return [], 0
@@ -141,7 +147,8 @@ async def _search_sqlite(
         .where(*conditions)
         .order_by(rank.desc(), Post.published_at.desc(), Post.id.desc())
         .offset(params.offset)
-        .limit(params.limit)
+        .limit(params.limit),
+        filters[1],
     )
     return [(post_id, float(r), highlight_html(s)) for post_id, r, s in rows], total
 

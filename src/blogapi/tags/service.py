@@ -2,8 +2,9 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import TextMatcher, insert_or_ignore, new_id, utcnow
@@ -28,22 +29,30 @@ async def set_post_tags(session: AsyncSession, post_id: uuid.UUID, slugs: Sequen
     )
 
 
-def posts_with_all_tags(slugs: Sequence[str]) -> Select[uuid.UUID]:
-    """The ids of posts carrying every one of `slugs`."""
-    wanted = set(slugs)
-    if len(wanted) == 1:  # the common case: a plain semi-join, no grouping
+def posts_with_all_tags(many: bool) -> Select[uuid.UUID]:
+    """The ids of posts carrying the tag bound to `tag`, or (`many`) every one of the
+    distinct tags bound to `tags`, `tag_count` of them: see `tag_values`."""
+    if not many:  # the common case: a plain semi-join, no grouping
         return (
             select(PostTag.post_id)
             .join(Tag, Tag.id == PostTag.tag_id)
-            .where(Tag.slug == wanted.pop())
+            .where(Tag.slug == bindparam("tag"))
         )
     return (
         select(PostTag.post_id)
         .join(Tag, Tag.id == PostTag.tag_id)
-        .where(Tag.slug.in_(wanted))
+        .where(Tag.slug.in_(bindparam("tags", expanding=True)))
         .group_by(PostTag.post_id)
-        .having(func.count(PostTag.tag_id) == len(wanted))
+        .having(func.count(PostTag.tag_id) == bindparam("tag_count"))
     )
+
+
+def tag_values(slugs: Sequence[str]) -> dict[str, Any]:
+    """The values `posts_with_all_tags(many=len(set(slugs)) > 1)` binds."""
+    wanted = sorted(set(slugs))
+    if len(wanted) == 1:
+        return {"tag": wanted[0]}
+    return {"tags": wanted, "tag_count": len(wanted)}
 
 
 def _published_now() -> list[ColumnElement[bool]]:

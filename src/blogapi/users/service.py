@@ -218,9 +218,9 @@ async def get_many(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid
     return {user.id: user for user in users}
 
 
-def id_by_username_query(username: str) -> ScalarSelect[uuid.UUID]:
-    """A subquery for the id of `username`, for filters that name a user."""
-    return select(User.id).where(User.username == username.lower()).scalar_subquery()
+def id_by_username_query(username: ColumnElement[str]) -> ScalarSelect[uuid.UUID]:
+    """A subquery for the id of `username` (lower case), for filters that name a user."""
+    return select(User.id).where(User.username == username).scalar_subquery()
 
 
 def author_columns() -> list[ColumnElement[Any]]:
