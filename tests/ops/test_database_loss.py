@@ -64,3 +64,25 @@ async def test_database_loss_gives_quick_503_and_recovers_without_restart(
             response = await client.post("/api/v1/auth/login", json=login)
             assert response.status_code == 200, response.text
             assert (await client.get("/health/ready")).status_code == 200
+
+
+async def test_pooled_connections_the_server_closed_are_replaced_unseen(
+    throwaway_url: str,
+) -> None:
+    """The checkout ping finds a connection the server dropped (a restart, an idle timeout)
+    and the pool connects afresh: the request succeeds, no 503."""
+    app = create_app(make_settings(throwaway_url))
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            for _ in range(3):  # several connections in the pool
+                assert (await client.get("/api/v1/posts")).status_code == 200
+            await admin_execute(
+                PG_URL,
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{THROWAWAY}'",
+            )
+            for _ in range(3):
+                response = await client.get("/api/v1/posts")
+                assert response.status_code == 200, response.text
+            assert (await client.get("/health/ready")).status_code == 200

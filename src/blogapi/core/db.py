@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -108,11 +109,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     timeout_ms = int(settings.db_statement_timeout_seconds * 1000)
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=False,  # `_ping_on_checkout` instead: one round trip, not three
         hide_parameters=True,  # no emails or hashes in error messages and logs
         pool_timeout=5,
         connect_args={
@@ -121,6 +122,19 @@ def create_engine(settings: Settings) -> AsyncEngine:
             "server_settings": {"statement_timeout": str(timeout_ms)},
         },
     )
+    event.listen(engine.sync_engine.pool, "checkout", _ping_on_checkout)
+    return engine
+
+
+def _ping_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Make sure a pooled connection still works before handing it out (the server may have
+    restarted or closed it), as `pool_pre_ping` does, in one round trip: SQLAlchemy's asyncpg
+    ping wraps its query in BEGIN and ROLLBACK (for PgBouncer), three round trips a request.
+    A dead connection is discarded and the pool connects afresh."""
+    try:
+        dbapi_connection.run_async(lambda connection: connection.execute("SELECT 1"))
+    except Exception as error:
+        raise DisconnectionError("the pooled connection is gone") from error
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
