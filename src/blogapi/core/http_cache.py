@@ -16,6 +16,8 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
+from blogapi.core.responses import Document, dump
+
 PRIVATE = "private, no-cache"
 NO_STORE = "no-store"
 
@@ -40,13 +42,19 @@ def cache_control(request: Request) -> str:
 
 
 def cacheable_json(
-    request: Request, model: BaseModel, *, version: int | None = None, status_code: int = 200
+    request: Request,
+    body: BaseModel | Document,
+    *,
+    version: int | None = None,
+    status_code: int = 200,
 ) -> Response:
     """Serialise once, tag it, and answer 304 when the client already has these bytes."""
-    body = model.model_dump_json().encode()
-    etag = etag_for(body, version)
+    content = dump(body)
+    etag = etag_for(content, version)
     headers = {"ETag": etag, "Cache-Control": cache_control(request), "Vary": "Authorization"}
     if_none_match = request.headers.get("if-none-match")
     if request.method in ("GET", "HEAD") and if_none_match and _matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
+    return Response(
+        content, status_code=status_code, media_type="application/json", headers=headers
+    )

@@ -15,13 +15,12 @@ from sqlalchemy.orm import defer
 from blogapi.core.config import Role
 from blogapi.core.db import TextMatcher, utcnow
 from blogapi.core.errors import NotFound, Unauthorized
-from blogapi.core.pagination import Page, PageParams
+from blogapi.core.pagination import PageParams
+from blogapi.core.responses import Document
 from blogapi.posts import access, rendering
 from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import (
     AuthorOut,
-    PostOut,
-    PostSummary,
     RevisionOut,
     RevisionSummary,
 )
@@ -167,16 +166,15 @@ def filtered(
 
 async def list_posts(
     session: AsyncSession, filters: PostFilters, params: PageParams, viewer: User | None
-) -> Page[PostSummary]:
+) -> Document:
+    """A `Page[PostSummary]` document."""
     shape, values = _list_shape(filters, viewer)
     viewer_flags = shape.who is not access.Audience.ANONYMOUS
     statements = _list_statements(shape)
     return await rendering.run_page(session, statements, values, params, viewer=viewer_flags)
 
 
-async def list_bookmarked(
-    session: AsyncSession, user: User, params: PageParams
-) -> Page[PostSummary]:
+async def list_bookmarked(session: AsyncSession, user: User, params: PageParams) -> Document:
     """The reader's bookmarks that they can still see, the most recently bookmarked first."""
     post_id = Post.__table__.c.id
     bookmarked_at = reactions_service.bookmarked_at(user.id, post_id)
@@ -195,8 +193,8 @@ def _full_post(may_be_id: bool, who: access.Audience) -> Select[Any]:
     return rendering.post_select(viewer=viewer, full=True).where(condition)
 
 
-async def read_post(session: AsyncSession, ref: str, viewer: User | None) -> tuple[PostOut, int]:
-    """A post the viewer may see, by id or slug, and its version; else 404."""
+async def read_post(session: AsyncSession, ref: str, viewer: User | None) -> tuple[Document, int]:
+    """A post the viewer may see, by id or slug (a PostOut document), and its version; else 404."""
     values = access.ref_values(ref)
     if values is None:
         raise NotFound("Post not found")
@@ -210,7 +208,7 @@ def _full_post_by_id() -> Select[Any]:
     return rendering.post_select(viewer=True, full=True).where(Post.id == access.REF_ID)
 
 
-async def render_post(session: AsyncSession, post: Post, viewer: User) -> tuple[PostOut, int]:
+async def render_post(session: AsyncSession, post: Post, viewer: User) -> tuple[Document, int]:
     values = {"ref_id": post.id, "viewer_id": viewer.id}
     return await rendering.full_post(session, _full_post_by_id(), values, viewer=True)
 

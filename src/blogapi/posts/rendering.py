@@ -1,8 +1,10 @@
 """Posts as responses, read with SQLAlchemy Core: exactly the columns a response needs, the
 author joined, tags aggregated and the reader's like/bookmark flags as EXISTS, in one
 statement, so a page costs two statements (count and page) whatever its size, and no ORM
-object is built on the hot read paths. Models are assembled with `model_construct` (the
-database already holds valid data) and serialised once.
+object is built on the hot read paths. Statements are built once per shape (see
+`posts/access.py`). Responses are plain documents in their model's field order, serialised
+once by orjson (`core/responses.py`); the routes declare the models for OpenAPI, and a test
+holds the documents to them.
 """
 
 import functools
@@ -14,11 +16,12 @@ from sqlalchemy import ColumnElement, Integer, RowMapping, Select, bindparam, fu
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.errors import NotFound
-from blogapi.core.pagination import Page, PageParams, Pagination
+from blogapi.core.pagination import PageParams
+from blogapi.core.responses import Document
 from blogapi.posts import covers
 from blogapi.posts.access import VIEWER_ID
 from blogapi.posts.models import Post, PostStatus
-from blogapi.posts.schemas import AuthorOut, PostOut, PostSummary
+from blogapi.posts.schemas import AuthorOut, PostSummary
 from blogapi.reactions import service as reactions_service
 from blogapi.tags import service as tags_service
 from blogapi.users import service as users_service
@@ -56,21 +59,40 @@ def post_select(*, viewer: bool, full: bool) -> Select[Any]:
     return select(*columns).join(User, User.id == Post.author_id)
 
 
-def _fields(row: RowMapping, viewer: bool) -> dict[str, Any]:
-    fields = {name: row[name] for name in SUMMARY_COLUMNS}
-    fields["status"] = PostStatus(row["status"])
-    fields["author"] = AuthorOut.model_construct(
-        id=row["author_id"],
-        username=row["author_username"],
-        display_name=row["author_display_name"],
-        avatar_url=row["author_avatar_url"],
-    )
-    fields["tags"] = sorted(row["tag_slugs"].split(",")) if row["tag_slugs"] else []
-    fields["cover_media_id"] = row["cover_media_id"]
-    fields["cover_url"] = row["cover_url"]
-    fields["liked"] = bool(row["liked"]) if viewer else None
-    fields["bookmarked"] = bool(row["bookmarked"]) if viewer else None
-    return fields
+def _summary(row: RowMapping, viewer: bool) -> Document:
+    """A PostSummary as plain data, in the model's field order (the JSON keeps that order)."""
+    tags = row["tag_slugs"]
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "status": row["status"],
+        "published_at": row["published_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "author": {
+            "id": row["author_id"],
+            "username": row["author_username"],
+            "display_name": row["author_display_name"],
+            "avatar_url": row["author_avatar_url"],
+        },
+        "tags": sorted(tags.split(",")) if tags else [],
+        "likes_count": row["likes_count"],
+        "comments_count": row["comments_count"],
+        "reading_time_minutes": row["reading_time_minutes"],
+        "cover_media_id": row["cover_media_id"],
+        "cover_url": row["cover_url"],
+        "liked": bool(row["liked"]) if viewer else None,
+        "bookmarked": bool(row["bookmarked"]) if viewer else None,
+    }
+
+
+def summary_model(document: Document) -> PostSummary:
+    """The model of a summary document, for responses that embed summaries (search hits)."""
+    fields = {**document, "status": PostStatus(document["status"])}
+    fields["author"] = AuthorOut.model_construct(**document["author"])
+    return PostSummary.model_construct(**fields)
 
 
 async def page_of_summaries(
@@ -79,7 +101,7 @@ async def page_of_summaries(
     params: PageParams,
     order: Sequence[ColumnElement[Any]],
     viewer_id: uuid.UUID | None,
-) -> Page[PostSummary]:
+) -> Document:
     """One page and the total, for conditions built with values (not shape-cached)."""
     viewer = viewer_id is not None
     statements = page_statements(conditions, order, viewer=viewer)
@@ -103,23 +125,20 @@ async def run_page(
     params: PageParams,
     *,
     viewer: bool,
-) -> Page[PostSummary]:
-    """One page and the total, in two statements."""
+) -> Document:
+    """One page (a `Page[PostSummary]` document) and the total, in two statements."""
     count, page = statements
-    total = await session.scalar(count, values)
+    total = await session.scalar(count, values) or 0
     rows = await session.execute(page, {**values, "offset": params.offset, "limit": params.limit})
-    items = [PostSummary.model_construct(**_fields(r, viewer)) for r in rows.mappings()]
-    return _page(items, params, total or 0)
-
-
-def _page(items: list[PostSummary], params: PageParams, total: int) -> Page[PostSummary]:
-    pagination = Pagination(
-        page=params.page,
-        limit=params.limit,
-        total=total,
-        total_pages=(total + params.limit - 1) // params.limit,
-    )
-    return Page[PostSummary].model_construct(data=items, pagination=pagination)
+    return {
+        "data": [_summary(row, viewer) for row in rows.mappings()],
+        "pagination": {
+            "page": params.page,
+            "limit": params.limit,
+            "total": total,
+            "total_pages": (total + params.limit - 1) // params.limit,
+        },
+    }
 
 
 async def summaries_by_id(
@@ -130,21 +149,19 @@ async def summaries_by_id(
         return []
     statement = post_select(viewer=viewer_id is not None, full=False).where(Post.id.in_(post_ids))
     rows = await session.execute(statement, {"viewer_id": viewer_id} if viewer_id else {})
-    by_id = {
-        r["id"]: PostSummary.model_construct(**_fields(r, viewer_id is not None))
-        for r in rows.mappings()
-    }
+    by_id = {r["id"]: summary_model(_summary(r, viewer_id is not None)) for r in rows.mappings()}
     return [by_id[i] for i in post_ids if i in by_id]
 
 
 async def full_post(
     session: AsyncSession, statement: Select[Any], values: dict[str, Any], *, viewer: bool
-) -> tuple[PostOut, int]:
-    """The post `statement` (a `post_select(full=True)`) finds, and its version (for the ETag)."""
+) -> tuple[Document, int]:
+    """The post `statement` (a `post_select(full=True)`) finds, as a PostOut document, and its
+    version (for the ETag)."""
     row = (await session.execute(statement, values)).mappings().first()
     if row is None:
         raise NotFound("Post not found")
-    fields = _fields(row, viewer)
-    fields["content"] = row["content"]
-    fields["content_html"] = row["content_html"]
-    return PostOut.model_construct(**fields), int(row["version"])
+    document = _summary(row, viewer)
+    document["content"] = row["content"]
+    document["content_html"] = row["content_html"]
+    return document, int(row["version"])

@@ -65,13 +65,12 @@ async def list_posts(
                 "q", "A search lists published posts by relevance: drop status and sort"
             )
         query = search_service.SearchQuery(text=q, author=author, tags=tag or [])
-        result = await search_service.search_posts(session, settings, query, page, viewer)
-    else:
-        filters = PostFilters(
-            author=author, tags=tag or [], status=post_status, sort=sort or PostSort.NEWEST
-        )
-        result = await queries.list_posts(session, filters, page, viewer)
-    return cacheable_json(request, result)
+        found = await search_service.search_posts(session, settings, query, page, viewer)
+        return cacheable_json(request, found)
+    filters = PostFilters(
+        author=author, tags=tag or [], status=post_status, sort=sort or PostSort.NEWEST
+    )
+    return cacheable_json(request, await queries.list_posts(session, filters, page, viewer))
 
 
 @router.post(

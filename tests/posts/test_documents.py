@@ -1,0 +1,72 @@
+"""Hot reads answer plain documents serialised by orjson: the bytes must be exactly those
+the declared response models would write (field order, UUIDs, `Z` timestamps, nulls)."""
+
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from factories import POSTS, create_post, signed_in
+from fastapi import FastAPI
+
+from blogapi.core.pagination import Page
+from blogapi.core.responses import dump
+from blogapi.posts.schemas import PostOut, PostSummary
+
+
+def model_bytes(model: type[PostOut] | type[Page[PostSummary]], content: bytes) -> bytes:
+    return model.model_validate_json(content).model_dump_json().encode()
+
+
+async def test_lists_and_posts_are_byte_for_byte_what_their_models_write(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    reader = await signed_in(app, client)
+    post = await create_post(client, author, title="Documents", tags=["zeta", "alpha"])
+    await create_post(client, author, summary="No tags here")
+    like = await client.put(f"{POSTS}/{post['slug']}/like", headers=reader.headers)
+    assert like.status_code == 204
+    for headers in ({}, reader.headers, author.headers):
+        listed = await client.get(POSTS, headers=headers)
+        assert listed.status_code == 200
+        assert listed.content == model_bytes(Page[PostSummary], listed.content)
+        read = await client.get(f"{POSTS}/{post['slug']}", headers=headers)
+        assert read.status_code == 200
+        assert read.content == model_bytes(PostOut, read.content)
+    signed = (await client.get(f"{POSTS}/{post['slug']}", headers=reader.headers)).json()
+    assert signed["liked"] is True
+    assert signed["bookmarked"] is False
+    assert signed["tags"] == ["alpha", "zeta"]
+    assert signed["published_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("microsecond", [0, 1, 123456])
+def test_dump_writes_timestamps_as_the_models_do(microsecond: int) -> None:
+    stamp = datetime(2026, 1, 2, 3, 4, 5, microsecond, tzinfo=UTC)
+    author = {"id": uuid.UUID(int=7), "username": "ada", "display_name": None, "avatar_url": None}
+    document = {
+        "id": uuid.UUID(int=1),
+        "slug": "s",
+        "title": "t",
+        "summary": "",
+        "status": "published",
+        "published_at": stamp,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "author": author,
+        "tags": [],
+        "likes_count": 0,
+        "comments_count": 0,
+        "reading_time_minutes": 1,
+        "cover_media_id": None,
+        "cover_url": None,
+        "liked": None,
+        "bookmarked": None,
+    }
+    assert dump(document) == dump(PostSummary.model_validate(document))
+
+
+def test_dump_refuses_what_it_cannot_write_faithfully() -> None:
+    with pytest.raises(TypeError, match="not JSON serial"):
+        dump({"value": object()})
