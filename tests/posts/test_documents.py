@@ -9,12 +9,15 @@ import pytest
 from factories import POSTS, create_post, signed_in
 from fastapi import FastAPI
 
+from blogapi.comments.schemas import CommentOut
 from blogapi.core.pagination import Page
 from blogapi.core.responses import dump
 from blogapi.posts.schemas import PostOut, PostSummary
 
 
-def model_bytes(model: type[PostOut] | type[Page[PostSummary]], content: bytes) -> bytes:
+def model_bytes(
+    model: type[PostOut] | type[Page[PostSummary]] | type[Page[CommentOut]], content: bytes
+) -> bytes:
     return model.model_validate_json(content).model_dump_json().encode()
 
 
@@ -70,3 +73,26 @@ def test_dump_writes_timestamps_as_the_models_do(microsecond: int) -> None:
 def test_dump_refuses_what_it_cannot_write_faithfully() -> None:
     with pytest.raises(TypeError, match="not JSON serial"):
         dump({"value": object()})
+
+
+async def test_comment_threads_are_byte_for_byte_what_their_models_write(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    reader = await signed_in(app, client)
+    post = await create_post(client, author)
+    thread = f"{POSTS}/{post['slug']}/comments"
+    parent = await client.post(thread, json={"content": "Parent"}, headers=reader.headers)
+    reply = {"content": "Reply", "parent_id": parent.json()["id"]}
+    assert (await client.post(thread, json=reply, headers=author.headers)).status_code == 201
+    deleted = await client.delete(f"/api/v1/comments/{parent.json()['id']}", headers=reader.headers)
+    assert deleted.status_code == 204
+    for headers in ({}, author.headers):
+        response = await client.get(thread, headers=headers)
+        assert response.status_code == 200
+        assert response.content == model_bytes(Page[CommentOut], response.content)
+        placeholder, answer = response.json()["data"]
+        assert placeholder["is_deleted"] is True
+        assert placeholder["author"] is None
+        assert placeholder["content"] is None
+        assert answer["author"]["username"] == author.username

@@ -8,15 +8,28 @@ import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, exists, func, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    RowMapping,
+    Select,
+    bindparam,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from blogapi.comments.models import MAX_DEPTH, PATH_SEGMENT, Comment, CommentStatus
 from blogapi.comments.schemas import CommentOut
 from blogapi.core.errors import NotFound
-from blogapi.core.pagination import PageParams
+from blogapi.core.pagination import LIMIT, OFFSET, PageParams, pagination
+from blogapi.core.responses import Document
 from blogapi.posts import queries as posts_queries
 from blogapi.posts.models import Post
 from blogapi.posts.schemas import AuthorOut
@@ -83,20 +96,76 @@ def shown(*, moderator: bool) -> tuple[ColumnElement[bool], ...]:
     return (not_(_under_hidden(Comment)), alive_or_holding)
 
 
-async def list_thread(
-    session: AsyncSession, post: Post, viewer: User | None, params: PageParams
-) -> tuple[list[Comment], int]:
-    """One page of the post's comments in thread order, and the total: two statements."""
-    conditions = [Comment.post_id == post.id, *shown(moderator=moderates(post, viewer))]
-    total = await session.scalar(select(func.count()).select_from(Comment).where(*conditions))
-    rows = await session.scalars(
-        select(Comment)
+POST_ID = bindparam("post_id", type_=Comment.post_id.type)
+THREAD_COLUMNS = (
+    "id",
+    "post_id",
+    "parent_id",
+    "depth",
+    "content",
+    "status",
+    "deleted_at",
+    "created_at",
+    "updated_at",
+)
+
+
+@functools.cache
+def _thread_statements(*, moderator: bool) -> tuple[Select[Any], Select[Any]]:
+    """The count and one page of a thread (POST_ID, OFFSET, LIMIT bound), authors joined."""
+    conditions = [Comment.post_id == POST_ID, *shown(moderator=moderator)]
+    count = select(func.count()).select_from(Comment).where(*conditions)
+    columns = [getattr(Comment, name) for name in THREAD_COLUMNS]
+    columns += [*users_service.author_columns(), User.deleted_at.label("author_deleted_at")]
+    page = (
+        select(*columns)
+        .join(User, User.id == Comment.author_id)
         .where(*conditions)
         .order_by(Comment.path)
-        .offset(params.offset)
-        .limit(params.limit)
+        .offset(OFFSET)
+        .limit(LIMIT)
     )
-    return list(rows.all()), total or 0
+    return count, page
+
+
+async def thread_page(
+    session: AsyncSession, post: Post, viewer: User | None, params: PageParams
+) -> Document:
+    """One page of the post's comments in thread order and the total (a `Page[CommentOut]`
+    document): two statements, built once, whatever the page size."""
+    count, page = _thread_statements(moderator=moderates(post, viewer))
+    total = await session.scalar(count, {"post_id": post.id}) or 0
+    values = {"post_id": post.id, "offset": params.offset, "limit": params.limit}
+    rows = await session.execute(page, values)
+    return {
+        "data": [_thread_document(row) for row in rows.mappings()],
+        "pagination": pagination(params, total),
+    }
+
+
+def _thread_document(row: RowMapping) -> Document:
+    """A CommentOut as plain data, in the model's field order."""
+    is_deleted = row["deleted_at"] is not None
+    author = None
+    if not is_deleted and row["author_deleted_at"] is None:
+        author = {
+            "id": row["author_id"],
+            "username": row["author_username"],
+            "display_name": row["author_display_name"],
+            "avatar_url": row["author_avatar_url"],
+        }
+    return {
+        "id": row["id"],
+        "post_id": row["post_id"],
+        "parent_id": row["parent_id"],
+        "depth": row["depth"],
+        "content": None if is_deleted else row["content"],
+        "author": author,
+        "status": row["status"],
+        "is_deleted": is_deleted,
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
 
 
 async def _with_concealment(

@@ -34,9 +34,7 @@ async def list_comments(
     Hidden comments (and their replies) show only to the post's author and editors. A deleted
     comment with replies stays as a placeholder: `is_deleted` true, `content` and `author` null.
     """
-    comments, total = await queries.list_thread(session, post, viewer, page)
-    result = Page[CommentOut].build(await queries.render(session, comments), page, total)
-    return cacheable_json(request, result)
+    return cacheable_json(request, await queries.thread_page(session, post, viewer, page))
 
 
 @router.post(

@@ -5,8 +5,12 @@ from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlalchemy import Integer, bindparam
 
 MAX_PAGE = 1_000_000
+# For statements built once: bind {"offset": params.offset, "limit": params.limit}.
+OFFSET = bindparam("offset", type_=Integer())
+LIMIT = bindparam("limit", type_=Integer())
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +49,10 @@ class Page(BaseModel, Generic[T]):
 
     @classmethod
     def build(cls, items: list[T], params: PageParams, total: int) -> "Page[T]":
-        total_pages = (total + params.limit - 1) // params.limit
-        return cls(
-            data=items,
-            pagination=Pagination(
-                page=params.page, limit=params.limit, total=total, total_pages=total_pages
-            ),
-        )
+        return cls(data=items, pagination=Pagination(**pagination(params, total)))
+
+
+def pagination(params: PageParams, total: int) -> dict[str, int]:
+    """The `pagination` member of a page, as plain data (for documents)."""
+    total_pages = (total + params.limit - 1) // params.limit
+    return {"page": params.page, "limit": params.limit, "total": total, "total_pages": total_pages}

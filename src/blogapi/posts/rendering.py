@@ -12,11 +12,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, RowMapping, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.errors import NotFound
-from blogapi.core.pagination import PageParams
+from blogapi.core.pagination import LIMIT, OFFSET, PageParams, pagination
 from blogapi.core.responses import Document
 from blogapi.posts import covers
 from blogapi.posts.access import VIEWER_ID
@@ -27,8 +27,6 @@ from blogapi.tags import service as tags_service
 from blogapi.users import service as users_service
 from blogapi.users.models import User
 
-OFFSET = bindparam("offset", type_=Integer())
-LIMIT = bindparam("limit", type_=Integer())
 SUMMARY_COLUMNS = (
     "id",
     "slug",
@@ -132,12 +130,7 @@ async def run_page(
     rows = await session.execute(page, {**values, "offset": params.offset, "limit": params.limit})
     return {
         "data": [_summary(row, viewer) for row in rows.mappings()],
-        "pagination": {
-            "page": params.page,
-            "limit": params.limit,
-            "total": total,
-            "total_pages": (total + params.limit - 1) // params.limit,
-        },
+        "pagination": pagination(params, total),
     }
 
 
