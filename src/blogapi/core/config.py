@@ -57,8 +57,11 @@ class Settings(BaseSettings):
     # Unset: http://<HOST>:<PORT> (127.0.0.1 for a wildcard host), so links follow `--port`.
     public_base_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     http_cache_max_age: int = Field(default=60, ge=0, le=86_400)
-    db_pool_size: int = Field(default=10, ge=1, le=200)
-    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    # 20 kept, none beyond: overflow connections are closed on return, and under a steady
+    # load above the pool size they were opened and closed again all the time (SSL attempt,
+    # authentication and statement preparation each time: docs/performance.md).
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_max_overflow: int = Field(default=0, ge=0, le=200)
     db_statement_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     rate_limits_enabled: bool = True
