@@ -1,0 +1,31 @@
+"""Start-up objects leave the cyclic collector's sight while the app runs (shorter pauses),
+and come back when it stops, so an app started and stopped many times in one process (as
+in these tests) leaks nothing."""
+
+import gc
+
+import pytest
+
+from asgi_lifespan import LifespanManager
+from conftest import make_settings
+
+from blogapi.main import create_app
+
+
+async def test_startup_objects_are_frozen_while_the_app_runs(database_url: str) -> None:
+    gc.unfreeze()
+    app = create_app(make_settings(database_url))
+    assert gc.get_freeze_count() == 0
+    async with LifespanManager(app):
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_freeze_count() == 0
+
+
+async def test_an_app_stopped_by_an_error_unfreezes_too(database_url: str) -> None:
+    gc.unfreeze()
+    app = create_app(make_settings(database_url))
+    with pytest.raises(RuntimeError, match="boom"):
+        async with LifespanManager(app):
+            assert gc.get_freeze_count() > 0
+            raise RuntimeError("boom")
+    assert gc.get_freeze_count() == 0
