@@ -5,7 +5,6 @@ in these tests) leaks nothing."""
 import gc
 
 import pytest
-
 from asgi_lifespan import LifespanManager
 from conftest import make_settings
 
@@ -24,8 +23,15 @@ async def test_startup_objects_are_frozen_while_the_app_runs(database_url: str) 
 async def test_an_app_stopped_by_an_error_unfreezes_too(database_url: str) -> None:
     gc.unfreeze()
     app = create_app(make_settings(database_url))
-    with pytest.raises(RuntimeError, match="boom"):
+    frozen_while_running = 0
+
+    async def run_and_fail() -> None:
+        nonlocal frozen_while_running
         async with LifespanManager(app):
-            assert gc.get_freeze_count() > 0
+            frozen_while_running = gc.get_freeze_count()
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await run_and_fail()
+    assert frozen_while_running > 0
     assert gc.get_freeze_count() == 0
