@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any, BinaryIO
 
 import structlog
-from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +28,6 @@ from blogapi.media.models import Media, MediaPurpose
 from blogapi.media.schemas import ResponsiveImage
 from blogapi.media.storage import Storage, StorageUnavailable, public_url
 from blogapi.media.uploads import UploadedFile
-from blogapi.posts.models import PostCover
 from blogapi.users.models import User
 
 log = structlog.get_logger("blogapi.media")
@@ -292,16 +291,6 @@ async def check_cover(
     media = await get_upload(session, media_id)
     if media is None or not (media.uploader_id == author_id or actor.has_role(Role.ADMIN)):
         raise ValidationFailed.on_field("cover_media_id", "No such image among the author's media")
-
-
-def cover_url_column(post_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
-    """A correlated subquery: the URL of the post's cover, when its media is not deleted."""
-    return (
-        select(Media.url)
-        .join(PostCover, PostCover.media_id == Media.id)
-        .where(PostCover.post_id == post_id, Media.deleted_at.is_(None))
-        .scalar_subquery()
-    )
 
 
 async def responsive_images(

@@ -3,10 +3,11 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, select
+from sqlalchemy import ColumnElement, ScalarSelect, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.media import service as media_service
+from blogapi.media.models import Media
 from blogapi.posts.models import Post, PostCover, PostStatus
 from blogapi.users.models import User
 
@@ -39,6 +40,16 @@ async def drop_media(session: AsyncSession, media_id: uuid.UUID) -> None:
     await session.execute(delete(PostCover).where(PostCover.media_id == media_id))
 
 
+def _cover_url(post_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
+    """The URL of the post's cover, while its media is not deleted."""
+    return (
+        select(Media.url)
+        .join(PostCover, PostCover.media_id == Media.id)
+        .where(PostCover.post_id == post_id, Media.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+
+
 def cover_columns(post_id: ColumnElement[uuid.UUID]) -> list[ColumnElement[Any]]:
     """cover_media_id and cover_url, as correlated subqueries (a primary-key lookup each)."""
     media_id = select(PostCover.media_id).where(PostCover.post_id == post_id).scalar_subquery()
@@ -46,5 +57,5 @@ def cover_columns(post_id: ColumnElement[uuid.UUID]) -> list[ColumnElement[Any]]
     # and would match every post's cover.
     return [
         media_id.label("cover_media_id"),
-        media_service.cover_url_column(post_id).label("cover_url"),
+        _cover_url(post_id).label("cover_url"),
     ]
