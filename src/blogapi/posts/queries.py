@@ -149,7 +149,7 @@ def ordering(sort: PostSort, *, unpublished: bool = True) -> list[ColumnElement[
 
 
 @functools.cache
-def _list_statements(shape: _ListShape) -> tuple[Select[Any], Select[Any]]:
+def _list_statements(shape: _ListShape) -> rendering.PageStatements:
     unpublished = shape.status not in (None, PostStatus.PUBLISHED)
     order = ordering(shape.sort, unpublished=unpublished)
     viewer = shape.who is not access.Audience.ANONYMOUS
