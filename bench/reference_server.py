@@ -55,10 +55,15 @@ def dsn() -> str:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    # At most 20 connections a worker, as the project's pool (10 + 10 overflow); idle ones
+    # At most 20 connections a worker, as the project's pool (20, no overflow); idle ones
     # close after a few seconds, so the two servers never hold the database's slots together.
+    # The planner's page cost is the project's (DB_RANDOM_PAGE_COST): same plans on both sides.
     app.state.pool = await asyncpg.create_pool(
-        dsn(), min_size=2, max_size=20, max_inactive_connection_lifetime=5.0
+        dsn(),
+        min_size=2,
+        max_size=20,
+        max_inactive_connection_lifetime=5.0,
+        server_settings={"random_page_cost": os.environ.get("DB_RANDOM_PAGE_COST", "1.1")},
     )
     try:
         yield

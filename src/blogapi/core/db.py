@@ -119,7 +119,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
         connect_args={
             "timeout": 5,
             "command_timeout": settings.db_statement_timeout_seconds + 1,
-            "server_settings": {"statement_timeout": str(timeout_ms)},
+            "server_settings": {
+                "statement_timeout": str(timeout_ms),
+                "random_page_cost": str(settings.db_random_page_cost),
+            },
         },
     )
     event.listen(engine.sync_engine.pool, "checkout", _ping_on_checkout)
