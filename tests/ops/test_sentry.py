@@ -15,7 +15,13 @@ def test_a_dsn_turns_it_on_for_errors_only(database_url: str) -> None:
     try:
         assert configure_sentry(settings) is True
         options = sentry_sdk.get_client().options
-        assert options["send_default_pii"] is False
+        collection = options["data_collection"]
+        assert collection["user_info"] is False
+        assert collection["http_bodies"] == []
+        assert collection["cookies"] == {"mode": "off"}
+        assert collection["http_headers"] == {"request": {"mode": "off"}}
+        assert collection["stack_frame_variables"] is False
+        assert not options["send_default_pii"]
         assert options["traces_sample_rate"] == 0.0
     finally:
         sentry_sdk.get_client().close()
