@@ -54,6 +54,39 @@ CORS_REQUEST_HEADERS = [
 CORS_EXPOSED_HEADERS = ["ETag", "X-Request-ID", "Retry-After", "RateLimit", "RateLimit-Policy"]
 
 
+# Routing tries every route in order until one matches (FastAPI 0.165 looks through each
+# included router's routes twice), so the busiest paths come first: the cheap probe, the public
+# reads, then the rest. No route of one router matches a method and path of another
+# (tests/core/test_route_order.py), so the order changes nothing but speed.
+# The order of the groups in /docs (the route order above is for speed, not for readers).
+OPENAPI_TAGS = [
+    {"name": "service", "description": "Liveness, readiness and metrics."},
+    {"name": "auth", "description": "Accounts, sign-in, tokens and sessions."},
+    {"name": "users", "description": "Profiles and, for admins, roles and status."},
+    {"name": "posts", "description": "Writing, publishing and reading posts."},
+    {"name": "comments", "description": "Threaded comments and their moderation."},
+    {"name": "tags", "description": "Tags and their posts."},
+    {"name": "reactions", "description": "Likes and bookmarks."},
+    {"name": "search", "description": "Full-text search and suggestions."},
+    {"name": "media", "description": "Image uploads and the files they serve."},
+    {"name": "admin", "description": "The email outbox."},
+]
+
+ROUTERS = (
+    health_router,
+    posts_router,
+    comments_router,
+    tags_router,
+    search_router,
+    users_router,
+    reactions_router,
+    auth_router,
+    media_router,
+    files_router,
+    mail_router,
+)
+
+
 def create_app(
     settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
 ) -> FastAPI:
@@ -108,6 +141,7 @@ def create_app(
         version=__version__,
         summary="The backend of a multi-author blogging platform",
         lifespan=lifespan,
+        openapi_tags=OPENAPI_TAGS,
         telemetry={
             "tracer_provider": tracer_provider,
             "tracing": tracer_provider is not None,
@@ -144,18 +178,6 @@ def create_app(
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION
     )
-    for router in (
-        health_router,
-        auth_router,
-        reactions_router,
-        users_router,
-        posts_router,
-        comments_router,
-        tags_router,
-        search_router,
-        mail_router,
-        media_router,
-        files_router,
-    ):
+    for router in ROUTERS:
         app.include_router(router)
     return app
