@@ -84,6 +84,23 @@ async def admin_execute(url: str, *statements: str) -> None:
         await admin.close()
 
 
+async def backends_gone(url: str, database: str, pid: int | None = None) -> None:
+    """Wait until the server has no session left on `database` (or none with that `pid`):
+    terminated ones have exited and closed their sockets."""
+    parsed = make_url(url)
+    admin = await asyncpg.connect(
+        host=parsed.host, port=parsed.port or 5432, user=parsed.username, database="postgres"
+    )
+    try:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1"
+        query += " AND pid = $2" if pid is not None else " AND $2::int IS NULL"
+        async with asyncio.timeout(10):
+            while await admin.fetchval(query, database, pid):  # noqa: ASYNC110 (polls the server)
+                await asyncio.sleep(0.01)
+    finally:
+        await admin.close()
+
+
 def create_throwaway_database(server_url: str, name: str) -> str:
     """A fresh, migrated PostgreSQL database on the test server; returns its URL."""
     asyncio.run(

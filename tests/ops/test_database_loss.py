@@ -7,7 +7,12 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from conftest import PG_URL, make_settings, require_postgres
-from processes import admin_execute, create_throwaway_database, drop_throwaway_database
+from processes import (
+    admin_execute,
+    backends_gone,
+    create_throwaway_database,
+    drop_throwaway_database,
+)
 
 from blogapi.main import create_app
 
@@ -69,8 +74,8 @@ async def test_database_loss_gives_quick_503_and_recovers_without_restart(
 async def test_pooled_connections_the_server_closed_are_replaced_unseen(
     throwaway_url: str,
 ) -> None:
-    """The checkout ping finds a connection the server dropped (a restart, an idle timeout)
-    and the pool connects afresh: the request succeeds, no 503."""
+    """A pooled connection the server has closed (a restart, an idle timeout) is found at
+    checkout and the pool connects afresh: the request succeeds, no 503."""
     app = create_app(make_settings(throwaway_url))
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
@@ -82,6 +87,7 @@ async def test_pooled_connections_the_server_closed_are_replaced_unseen(
                 f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 f"WHERE datname = '{THROWAWAY}'",
             )
+            await backends_gone(PG_URL, THROWAWAY)
             for _ in range(3):
                 response = await client.get("/api/v1/posts")
                 assert response.status_code == 200, response.text
