@@ -1,5 +1,7 @@
 import httpx
 
+from blogapi.health.router import Health
+
 
 async def test_health_reports_version_without_touching_the_database(
     client: httpx.AsyncClient,
@@ -10,6 +12,8 @@ async def test_health_reports_version_without_touching_the_database(
     assert body["status"] == "healthy"
     assert body["version"]
     assert body["timestamp"].endswith("Z")
+    assert response.headers["content-type"] == "application/json"
+    assert Health.model_validate(body).model_dump() == body  # the documented shape, no more
 
 
 async def test_ready_checks_the_database(client: httpx.AsyncClient) -> None:

@@ -2,7 +2,8 @@
 
 import re
 from contextvars import ContextVar
-from uuid import uuid4
+
+from uuid_utils import uuid4  # the Rust one: a tenth of the standard library's cost
 
 _REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")

@@ -1,5 +1,6 @@
 """Prometheus metrics: requests by method, route template and status; latency; DB pool."""
 
+import functools
 from collections.abc import Callable, Iterable
 
 from prometheus_client import (
@@ -61,9 +62,16 @@ POOL = PoolCollector()
 REGISTRY.register(POOL)
 
 
+@functools.lru_cache(maxsize=1024)
+def _series(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+    """The labelled children, looked up once (`labels()` validates and locks on every call)."""
+    return REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route)
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(method, route).observe(seconds)
+    requests, latency = _series(method, route, status)
+    requests.inc()
+    latency.observe(seconds)
 
 
 def render_metrics() -> tuple[bytes, str]:
