@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 
 from blogapi.comments.models import MAX_DEPTH, PATH_SEGMENT, Comment, CommentStatus
 from blogapi.comments.schemas import CommentOut
+from blogapi.core.db import core_execute_all
 from blogapi.core.errors import NotFound
 from blogapi.core.pagination import LIMIT, OFFSET, PageParams, pagination
 from blogapi.core.responses import Document
@@ -134,12 +135,11 @@ async def thread_page(
     """One page of the post's comments in thread order and the total (a `Page[CommentOut]`
     document): two statements, built once, whatever the page size."""
     count, page = _thread_statements(moderator=moderates(post, viewer))
-    total = await session.scalar(count, {"post_id": post.id}) or 0
     values = {"post_id": post.id, "offset": params.offset, "limit": params.limit}
-    rows = await session.execute(page, values)
+    total, rows = await core_execute_all(session, (count, {"post_id": post.id}), (page, values))
     return {
         "data": [_thread_document(row) for row in rows.mappings()],
-        "pagination": pagination(params, total),
+        "pagination": pagination(params, total.scalar() or 0),
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, RowMapping, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blogapi.core.db import core_execute, core_execute_all
 from blogapi.core.errors import NotFound
 from blogapi.core.pagination import LIMIT, OFFSET, PageParams, pagination
 from blogapi.core.responses import Document
@@ -147,12 +148,12 @@ async def run_page(
     viewer: bool,
 ) -> Document:
     """One page (a `Page[PostSummary]` document) and the total, in two statements."""
-    total = await session.scalar(statements.total, values) or 0
     page = statements.later if params.offset else statements.first
-    rows = await session.execute(page, {**values, "offset": params.offset, "limit": params.limit})
+    page_values = {**values, "offset": params.offset, "limit": params.limit}
+    total, rows = await core_execute_all(session, (statements.total, values), (page, page_values))
     return {
         "data": [_summary(row, viewer) for row in rows.mappings()],
-        "pagination": pagination(params, total),
+        "pagination": pagination(params, total.scalar() or 0),
     }
 
 
@@ -173,7 +174,7 @@ async def full_post(
 ) -> tuple[Document, int]:
     """The post `statement` (a `post_select(full=True)`) finds, as a PostOut document, and its
     version (for the ETag)."""
-    row = (await session.execute(statement, values)).mappings().first()
+    row = (await core_execute(session, statement, values)).mappings().first()
     if row is None:
         raise NotFound("Post not found")
     document = _summary(row, viewer)
