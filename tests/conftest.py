@@ -90,6 +90,14 @@ def require_postgres(url: str) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture
+def pg_url() -> str:
+    """The test PostgreSQL server, for tests about PostgreSQL alone (skipped, or failed in CI,
+    when it is not there)."""
+    require_postgres(PG_URL)
+    return PG_URL
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated, empty database for each engine, built once per run."""

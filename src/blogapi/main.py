@@ -54,11 +54,7 @@ CORS_REQUEST_HEADERS = [
 CORS_EXPOSED_HEADERS = ["ETag", "X-Request-ID", "Retry-After", "RateLimit", "RateLimit-Policy"]
 
 
-# Routing tries every route in order until one matches (FastAPI 0.165 looks through each
-# included router's routes twice), so the busiest paths come first: the cheap probe, the public
-# reads, then the rest. No route of one router matches a method and path of another
-# (tests/core/test_route_order.py), so the order changes nothing but speed.
-# The order of the groups in /docs (the route order above is for speed, not for readers).
+# The order of the groups in /docs (the route order below is for speed, not for readers).
 OPENAPI_TAGS = [
     {"name": "service", "description": "Liveness, readiness and metrics."},
     {"name": "auth", "description": "Accounts, sign-in, tokens and sessions."},
@@ -72,6 +68,10 @@ OPENAPI_TAGS = [
     {"name": "admin", "description": "The email outbox."},
 ]
 
+# Routing tries every route in order until one matches (FastAPI 0.165 looks through each
+# included router's routes twice), so the busiest paths come first: the cheap probe, the public
+# reads, then the rest. No route of one router matches a method and path of another
+# (tests/core/test_route_order.py), so the order changes nothing but speed.
 ROUTERS = (
     health_router,
     posts_router,

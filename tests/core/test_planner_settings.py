@@ -3,7 +3,7 @@ and statement timeout, whatever the server's defaults."""
 
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import PG_URL, make_settings, require_postgres
+from conftest import PG_URL, make_settings
 from pydantic import ValidationError
 from sqlalchemy import text
 
@@ -14,12 +14,6 @@ async def _show(database_url: str, name: str, **overrides: object) -> str:
     app = create_app(make_settings(database_url, **overrides))
     async with LifespanManager(app), app.state.read_sessionmaker() as session:
         return str(await session.scalar(text(f"SHOW {name}")))
-
-
-@pytest.fixture
-def pg_url() -> str:
-    require_postgres(PG_URL)
-    return PG_URL
 
 
 async def test_connections_use_the_ssd_page_cost_by_default(pg_url: str) -> None:

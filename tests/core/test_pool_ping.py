@@ -6,19 +6,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import PG_URL, make_settings, require_postgres
+from conftest import make_settings
 from processes import admin_execute, backends_gone
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from blogapi.core import db
-
-
-@pytest.fixture
-def pg_url() -> str:
-    require_postgres(PG_URL)
-    return PG_URL
 
 
 @pytest.fixture
