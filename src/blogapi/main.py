@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware import Middleware
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from redis.asyncio import Redis
@@ -20,9 +21,13 @@ from blogapi.core.lifecycle import install_drain_handler
 from blogapi.core.logging import configure_logging
 from blogapi.core.metrics import POOL
 from blogapi.core.middleware import (
+    AccessLogMiddleware,
     AllowlistCORSMiddleware,
-    RequestContextMiddleware,
+    BodyLimitMiddleware,
+    RateLimitHeadersMiddleware,
+    RequestIdMiddleware,
     SecurityHeadersMiddleware,
+    UnhandledErrorMiddleware,
 )
 from blogapi.core.observability import (
     configure_sentry,
@@ -87,6 +92,37 @@ ROUTERS = (
 )
 
 
+def middleware_for(settings: Settings) -> list[Middleware]:
+    """The middleware, outermost first (the order each needs: core/middleware/__init__.py)."""
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION),
+        Middleware(AccessLogMiddleware, enabled=settings.access_log),
+        Middleware(RateLimitHeadersMiddleware),
+        Middleware(RequestIdMiddleware),
+        Middleware(UnhandledErrorMiddleware),
+        Middleware(
+            BodyLimitMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            upload_paths=(MEDIA_PATH, AVATAR_PATH),
+            max_upload_bytes=settings.max_upload_bytes,
+        ),
+    ]
+    if settings.cors_origins:
+        wildcard = "*" in settings.cors_origins
+        middleware.append(
+            Middleware(
+                AllowlistCORSMiddleware,
+                allow_origins=["*"] if wildcard else settings.cors_origins,
+                allow_credentials=not wildcard,  # never `*` together with credentials
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=CORS_REQUEST_HEADERS,
+                expose_headers=CORS_EXPOSED_HEADERS,
+                max_age=600,
+            )
+        )
+    return middleware
+
+
 def create_app(
     settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
 ) -> FastAPI:
@@ -142,6 +178,7 @@ def create_app(
         summary="The backend of a multi-author blogging platform",
         lifespan=lifespan,
         openapi_tags=OPENAPI_TAGS,
+        middleware=middleware_for(settings),
         telemetry={
             "tracer_provider": tracer_provider,
             "tracing": tracer_provider is not None,
@@ -155,29 +192,6 @@ def create_app(
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     app.state.storage = storage_for(settings)
     install_error_handlers(app)
-    # Added last runs first: security headers outermost (so even the request context's own
-    # 413 and 500 carry them), then the request context, then CORS.
-    if settings.cors_origins:
-        wildcard = "*" in settings.cors_origins
-        app.add_middleware(
-            AllowlistCORSMiddleware,
-            allow_origins=["*"] if wildcard else settings.cors_origins,
-            allow_credentials=not wildcard,  # never `*` together with credentials
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=CORS_REQUEST_HEADERS,
-            expose_headers=CORS_EXPOSED_HEADERS,
-            max_age=600,
-        )
-    app.add_middleware(
-        RequestContextMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        access_log_enabled=settings.access_log,
-        upload_paths=(MEDIA_PATH, AVATAR_PATH),
-        max_upload_bytes=settings.max_upload_bytes,
-    )
-    app.add_middleware(
-        SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION
-    )
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -7,7 +7,7 @@ matching If-None-Match, and who may keep a copy.
   `private, no-cache`, so no shared cache stores them and the client revalidates with the ETag.
 - `Vary: Authorization` on both, so a cache never hands one reader's copy to another.
 Every other response (writes, errors, private resources) leaves with `no-store`
-(`RequestContextMiddleware`), unless its route says otherwise.
+(`SecurityHeadersMiddleware`), unless its route says otherwise.
 """
 
 import hashlib

@@ -1,0 +1,53 @@
+"""The headers every response leaves with, whatever produced it."""
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from blogapi.core.http_cache import NO_STORE
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI and ReDoc load their scripts, styles and fonts from these hosts.
+DOCS_CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src 'self' https://fonts.gstatic.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+NO_STORE_HEADER = (b"cache-control", NO_STORE.encode())
+
+
+class SecurityHeadersMiddleware:
+    """nosniff, no referrer, no framing and a CSP on every response; HSTS in production;
+    `Cache-Control: no-store` on every response whose route set no cache policy of its own
+    (public reads set theirs: `core/http_cache.py`)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        common = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+        ]
+        if hsts:
+            common.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+        self.api_headers = [*common, (b"content-security-policy", API_CSP.encode())]
+        self.docs_headers = [*common, (b"content-security-policy", DOCS_CSP.encode())]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        extra = self.docs_headers if path.startswith(DOCS_PATHS) else self.api_headers
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), *extra]
+                if not any(key.lower() == b"cache-control" for key, _ in headers):
+                    headers.append(NO_STORE_HEADER)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
