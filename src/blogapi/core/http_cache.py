@@ -53,6 +53,7 @@ def cacheable_json(
     etag = etag_for(content, version)
     headers = {"ETag": etag, "Cache-Control": cache_control(request), "Vary": "Authorization"}
     if_none_match = request.headers.get("if-none-match")
+    # GET and HEAD only, not all SAFE_METHODS: a 304 answers those two (RFC 9110, 13.1.2).
     if request.method in ("GET", "HEAD") and if_none_match and _matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     return Response(
