@@ -1,11 +1,11 @@
 """Pure ASGI middleware, one job per class (no BaseHTTPMiddleware: it costs throughput and
-breaks contextvars). Each passes non-HTTP scopes through and wraps `send` or `receive` only
-when its job needs to.
+breaks contextvars), each a `Layer` (layer.py).
 
-`main.py` lists them outermost first, as Starlette composes its own; the order they need:
-security headers outermost (the 413 and 500 below carry them too), then the access log (it
-sees every final status), rate-limit headers, request id (bound before anything logs or
-renders an error), the 500 envelope, the body limit, and CORS innermost.
+`main.py` lists them outermost first, as Starlette composes its own. The order matters:
+security headers outermost, so even the 413 and the 500 below carry them; the access log next,
+so it sees the status that went out; the request id above the 500 envelope, whose body and
+log line carry it; the body limit below those, so its 413 has the id and is logged; CORS
+innermost. The RateLimit headers sit above the 500 envelope too: a 500 carries them as well.
 """
 
 from blogapi.core.middleware.access_log import AccessLogMiddleware

@@ -7,6 +7,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from blogapi.core.metrics import observe_request
+from blogapi.core.middleware.layer import Layer
 
 access_log = structlog.get_logger("blogapi.access")
 
@@ -17,9 +18,9 @@ def _route_template(scope: Scope) -> str:
     return path if isinstance(path, str) else "<unmatched>"
 
 
-class AccessLogMiddleware:
+class AccessLogMiddleware(Layer):
     def __init__(self, app: ASGIApp, *, enabled: bool = True) -> None:
-        self.app = app
+        super().__init__(app)
         self.enabled = enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -8,12 +8,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from blogapi.core.errors import error_response
 from blogapi.core.http import scope_header
+from blogapi.core.middleware.layer import Layer
 
 # Room for a multipart body's boundaries, part headers and small fields around the file.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(Layer):
     def __init__(
         self,
         app: ASGIApp,
@@ -22,7 +23,7 @@ class BodyLimitMiddleware:
         upload_paths: Collection[str] = (),
         max_upload_bytes: int = 0,
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_body_bytes = max_body_bytes
         # Upload routes take bodies up to their own limit (MAX_UPLOAD_SIZE_MB), not the JSON one.
         self.upload_paths = frozenset(upload_paths)

@@ -4,13 +4,12 @@ The rate-limit dependency stores its decision in `scope["state"]["rate_limit"]`;
 carries them already (`too_many` in core/ratelimit.py), every other response gets them here.
 """
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from blogapi.core.middleware.layer import Layer
 
 
-class RateLimitHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
+class RateLimitHeadersMiddleware(Layer):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)

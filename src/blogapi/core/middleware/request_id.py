@@ -1,16 +1,14 @@
 """X-Request-ID: accept the caller's id (or make one), bind it for logs and error bodies,
 and send it back on every response."""
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from blogapi.core.context import accept_request_id, bind_request_id
 from blogapi.core.http import scope_header
+from blogapi.core.middleware.layer import Layer
 
 
-class RequestIdMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
+class RequestIdMiddleware(Layer):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)

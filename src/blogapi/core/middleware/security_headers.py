@@ -3,6 +3,7 @@
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from blogapi.core.http_cache import NO_STORE
+from blogapi.core.middleware.layer import Layer
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 # Swagger UI and ReDoc load their scripts, styles and fonts from these hosts.
@@ -18,13 +19,13 @@ DOCS_PATHS = ("/docs", "/redoc")
 NO_STORE_HEADER = (b"cache-control", NO_STORE.encode())
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(Layer):
     """nosniff, no referrer, no framing and a CSP on every response; HSTS in production;
     `Cache-Control: no-store` on every response whose route set no cache policy of its own
     (public reads set theirs: `core/http_cache.py`)."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
-        self.app = app
+        super().__init__(app)
         common = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),

@@ -2,17 +2,15 @@
 response has started (then it is re-raised: the server ends the connection)."""
 
 import structlog
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from blogapi.core.errors import internal_error_response
+from blogapi.core.middleware.layer import Layer
 
 error_log = structlog.get_logger("blogapi.errors")
 
 
-class UnhandledErrorMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
+class UnhandledErrorMiddleware(Layer):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
