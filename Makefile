@@ -25,7 +25,7 @@ migrate: sync
 run: migrate
 	$(RUN) blogapi serve
 
-# Two API processes (:8000, :8001) and an email worker on PostgreSQL + Redis (README, "Scaling out").
+# Two API processes (:8000, :8001) and an email worker on PostgreSQL + Redis (docs/deployment.md, "Scaling out").
 run-cluster: sync
 	BLOGAPI="$(RUN) blogapi" bash scripts/run_cluster.sh
 
@@ -43,8 +43,14 @@ fmt: sync
 typecheck: sync
 	$(RUN) mypy
 
+# The suite in PYTEST_WORKERS processes (pytest-xdist), each with databases of its own
+# (tests/harness.py), with branch coverage. A single file runs without either:
+# `uv run pytest tests/posts/test_create.py`.
+PYTEST_WORKERS ?= 3
+COVERAGE := --cov=blogapi --cov-report=term-missing:skip-covered --cov-fail-under=85
+
 test: lint typecheck
-	$(RUN) pytest
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist worksteal $(COVERAGE)
 
 # Benchmarks (PostgreSQL required; everything on 127.0.0.1). See docs/performance.md.
 bench-sync: | $(UV)

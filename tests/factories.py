@@ -10,8 +10,8 @@ from urllib.parse import unquote
 
 import httpx
 from asgi_lifespan import LifespanManager
-from conftest import _empty_tables, make_settings
 from fastapi import FastAPI
+from harness import empty_tables, make_settings
 
 from blogapi.core.config import Role, Settings
 from blogapi.core.pagination import PageParams
@@ -232,7 +232,7 @@ async def own_app(
             async with client_for(application, peer) as own_client:
                 yield application, own_client
         finally:
-            await _empty_tables(application)
+            await empty_tables(application)
 
 
 # Stored password hashes (the hash-upgrade path has no HTTP way in) -------------------------

@@ -5,13 +5,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 from factories import create_user, own_app, unique_name
+from harness import redis_url
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from .ratelimits import LOGIN, POSTS, REGISTER, assert_limited, credentials, new_user
 
-# A database of its own on the shared server; only this one is ever flushed.
-REDIS_URL = "redis://127.0.0.1:6379/5"
+# A database of its own on the shared server (one per xdist worker); only it is ever flushed.
+REDIS_URL = redis_url(1)
 # Nothing listens on port 1: a configured Redis that is down.
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 

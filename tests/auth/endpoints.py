@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 import jwt
-from conftest import TEST_SECRET
 from fastapi import FastAPI
+from harness import TEST_SECRET
 
 AUTH = "/api/v1/auth"
 REGISTER = f"{AUTH}/register"

@@ -150,13 +150,14 @@ async def test_tampered_payload_is_rejected(app: FastAPI, client: httpx.AsyncCli
         {"type": "ACCESS"},
         {"type": ["access"]},
         {"sub": "not-a-uuid"},
-        {"sub": str(uuid.uuid4())},
+        # Values made at collection get fixed ids: xdist workers must collect the same names.
+        pytest.param({"sub": str(uuid.uuid4())}, id="sub=an-unknown-uuid"),
         {"sub": 12345},
         {"sid": "not-a-uuid"},
         {"ver": "abc"},
         {"ver": 1},
-        {"iat": datetime.now(UTC) + timedelta(hours=1)},
-        {"nbf": datetime.now(UTC) + timedelta(hours=1)},
+        pytest.param({"iat": datetime.now(UTC) + timedelta(hours=1)}, id="iat=in-an-hour"),
+        pytest.param({"nbf": datetime.now(UTC) + timedelta(hours=1)}, id="nbf=in-an-hour"),
     ],
     ids=lambda override: "-".join(f"{k}={v}" for k, v in override.items())[:40],
 )

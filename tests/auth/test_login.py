@@ -6,7 +6,6 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from conftest import TEST_SECRET
 from factories import (
     ME,
     PASSWORD,
@@ -18,6 +17,7 @@ from factories import (
     unique_name,
 )
 from fastapi import FastAPI
+from harness import TEST_SECRET
 
 from .endpoints import LOGIN, SESSIONS, access_claims, bearer, forge, without_request_id
 

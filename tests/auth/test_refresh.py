@@ -104,7 +104,10 @@ async def test_reuse_does_not_touch_another_users_sessions(
     assert (await refresh(client, bystander.refresh_token)).status_code == 200
 
 
-@pytest.mark.parametrize("token", ["unknown-token", "x" * 256, secrets.token_urlsafe(32)])
+@pytest.mark.parametrize(
+    "token",
+    ["unknown-token", "x" * 256, pytest.param(secrets.token_urlsafe(32), id="a-random-token")],
+)
 async def test_unknown_refresh_token_is_401_invalid_token(
     app: FastAPI, client: httpx.AsyncClient, token: str
 ) -> None:

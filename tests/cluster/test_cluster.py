@@ -12,7 +12,7 @@ import httpx
 import pytest
 import redis
 from aiosmtpd.controller import Controller
-from conftest import IN_CI, PG_URL, require_postgres
+from harness import IN_CI, PG_URL, per_worker, redis_url, require_postgres
 from processes import (
     create_throwaway_database,
     drop_throwaway_database,
@@ -22,8 +22,8 @@ from processes import (
     wait_until_serving,
 )
 
-DATABASE = "blogapi_cluster"
-REDIS_URL = "redis://127.0.0.1:6379/3"
+DATABASE = per_worker("blogapi_cluster")
+REDIS_URL = redis_url(0)
 PASSWORD = "cluster passphrase 2026"
 USERS = 12
 
@@ -46,7 +46,7 @@ class Cluster:
 
 @pytest.fixture
 def cluster_database() -> Iterator[str]:
-    require_postgres(PG_URL)
+    require_postgres()
     try:
         redis.Redis.from_url(REDIS_URL).flushdb()
     except redis.RedisError as error:

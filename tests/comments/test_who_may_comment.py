@@ -3,9 +3,9 @@
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
 from factories import POSTS, assert_error, create_post, create_user, login, signed_in, verify_email
 from fastapi import FastAPI
+from harness import make_settings
 
 from blogapi.core.config import Settings
 from blogapi.main import create_app

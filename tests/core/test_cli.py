@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
+from harness import make_settings
 
 from blogapi import cli
 from blogapi.core.config import Settings, get_settings

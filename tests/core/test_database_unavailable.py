@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
 from factories import PASSWORD, assert_error
 from fastapi import FastAPI
+from harness import make_settings
 
 from blogapi.main import create_app
 

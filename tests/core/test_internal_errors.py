@@ -6,9 +6,9 @@ from pathlib import Path
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
 from factories import assert_error
 from fastapi import FastAPI
+from harness import make_settings
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from blogapi.main import create_app

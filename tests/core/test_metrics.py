@@ -5,9 +5,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
 from factories import USERS, create_user
 from fastapi import FastAPI
+from harness import make_settings
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 

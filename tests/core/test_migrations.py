@@ -1,23 +1,29 @@
 """Migrations on both engines: up, all the way down, up again; and they match the models.
 
 PostgreSQL runs on a database of its own (TEST_MIGRATIONS_DATABASE_URL, else the test
-database's name with `_migrations`), so dropping tables never disturbs the other tests.
+database's name with `_migrations`; one per xdist worker), so dropping tables never disturbs
+the other tests.
 """
 
 import asyncio
-import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import asyncpg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import PG_URL, make_settings, require_postgres, reset_postgres_schema
+from harness import (
+    PG_URL,
+    ensure_postgres_database,
+    make_settings,
+    per_worker,
+    require_postgres,
+    reset_postgres_schema,
+)
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, make_url
 
@@ -33,31 +39,12 @@ T = TypeVar("T")
 
 
 def migrations_database_url() -> str:
-    explicit = os.environ.get("TEST_MIGRATIONS_DATABASE_URL")
-    if explicit:
-        return explicit
-    parsed = make_url(PG_URL)
-    derived = parsed.set(database=f"{parsed.database}_migrations")
-    return derived.render_as_string(hide_password=False)
-
-
-async def ensure_postgres_database(url: str) -> None:
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        database="postgres",
-    )
-    try:
-        query = "SELECT 1 FROM pg_database WHERE datname = $1"
-        if not await conn.fetchval(query, parsed.database):
-            # Another run may create it meanwhile.
-            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
-                await conn.execute(f'CREATE DATABASE "{parsed.database}"')
-    finally:
-        await conn.close()
+    """TEST_MIGRATIONS_DATABASE_URL, else the test database's name with `_migrations`; per
+    xdist worker either way (the tests drop its tables)."""
+    parsed = make_url(os.environ.get("TEST_MIGRATIONS_DATABASE_URL") or PG_URL)
+    name = parsed.database if "TEST_MIGRATIONS_DATABASE_URL" in os.environ else None
+    database = per_worker(name) if name else f"{parsed.database}_migrations"
+    return parsed.set(database=database).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -67,7 +54,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path}/migrations.db"
     url = migrations_database_url()
-    require_postgres(make_url(url).set(database="postgres").render_as_string(hide_password=False))
+    require_postgres(url)
     asyncio.run(ensure_postgres_database(url))
     asyncio.run(reset_postgres_schema(url))
     return url

@@ -3,7 +3,7 @@ and statement timeout, whatever the server's defaults."""
 
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import PG_URL, make_settings
+from harness import PG_URL, make_settings
 from pydantic import ValidationError
 from sqlalchemy import text
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import make_settings
+from harness import make_settings
 from processes import admin_execute, backends_gone
 from sqlalchemy import text
 from sqlalchemy.engine import make_url

@@ -11,6 +11,8 @@ from blogapi.demo.seed import SeedReport, seed_demo
 
 # Small enough for a test, big enough for threads, tags, drafts and a popular post.
 SMALL = SeedOptions(users=20, posts=60, comments=200, tags=15, render_workers=0, images=2)
+# The same sizes as `blogapi seed-demo` arguments.
+SMALL_ARGS = ["--users", "20", "--posts", "60", "--comments", "200", "--tags", "15"]
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from conftest import make_settings
 from factories import PASSWORD, unique_name
 from fastapi import FastAPI
+from harness import make_settings
 from sqlalchemy import update
 
 from blogapi.auth.models import EmailToken

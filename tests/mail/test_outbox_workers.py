@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from conftest import TEST_SECRET
 from factories import own_app, unique_name
 from fastapi import FastAPI
+from harness import TEST_SECRET
 
 from blogapi.mail import service as mail_service
 from blogapi.mail import worker

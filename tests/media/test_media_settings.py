@@ -1,7 +1,7 @@
 """Media settings are validated at start-up like every other."""
 
 import pytest
-from conftest import make_settings
+from harness import make_settings
 from pydantic import ValidationError
 
 from blogapi.core.config import Settings

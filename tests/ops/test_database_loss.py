@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import PG_URL, make_settings, require_postgres
+from harness import PG_URL, make_settings, per_worker, require_postgres
 from processes import (
     admin_execute,
     backends_gone,
@@ -16,13 +16,13 @@ from processes import (
 
 from blogapi.main import create_app
 
-THROWAWAY = "blogapi_db_loss"
+THROWAWAY = per_worker("blogapi_db_loss")
 
 
 @pytest.fixture
 def throwaway_url() -> Iterator[str]:
     """A database of its own, so cutting it off disturbs no other test."""
-    require_postgres(PG_URL)
+    require_postgres()
     yield create_throwaway_database(PG_URL, THROWAWAY)
     drop_throwaway_database(PG_URL, THROWAWAY)
 

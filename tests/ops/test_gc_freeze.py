@@ -6,7 +6,7 @@ import gc
 
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
+from harness import make_settings
 
 from blogapi.main import create_app
 

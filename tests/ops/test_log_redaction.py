@@ -5,7 +5,7 @@ import re
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
+from harness import make_settings
 
 from blogapi.core.logging import scrub
 from blogapi.main import create_app

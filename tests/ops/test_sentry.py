@@ -1,7 +1,7 @@
 """Sentry is optional, errors only, and its events leave without personal data."""
 
 import sentry_sdk
-from conftest import make_settings
+from harness import make_settings
 
 from blogapi.core.observability import _scrub_event, configure_sentry
 

@@ -6,7 +6,7 @@ import json
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from conftest import make_settings
+from harness import make_settings
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
