@@ -4,10 +4,11 @@ import re
 
 import httpx
 import pytest
+import structlog
 from asgi_lifespan import LifespanManager
 from harness import make_settings
 
-from blogapi.core.logging import scrub
+from blogapi.core.logging import configure_logging, scrub
 from blogapi.main import create_app
 
 PASSWORD = "correct horse battery staple"
@@ -72,3 +73,22 @@ async def test_a_whole_account_flow_leaves_no_secret_in_the_logs(
 )
 def test_scrub_masks_what_it_should(text: str, expected: str) -> None:
     assert scrub(text) == expected
+
+
+@pytest.mark.parametrize("log_format", ["console", "json"])
+def test_a_logged_traceback_is_redacted_in_either_format(
+    log_format: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", log_format)
+    password = PASSWORD  # a local of the failing frame, as a handler's would be
+    try:
+        raise ValueError(f"no account for {EMAIL} (Authorization: Bearer abc.def.ghi)")
+    except ValueError:
+        structlog.get_logger("blogapi.test").exception("lookup_failed")
+
+    logs = capsys.readouterr().err
+    assert "lookup_failed" in logs
+    assert "ValueError" in logs  # the traceback is there
+    assert EMAIL not in logs
+    assert "abc.def.ghi" not in logs
+    assert password not in logs

@@ -94,10 +94,12 @@ def configure_logging(level: str, fmt: str) -> None:
     renderer: Any
     if fmt == "json":
         renderer = structlog.processors.JSONRenderer()
-        shared.append(structlog.processors.format_exc_info)
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
-    # Last before rendering, so it also sees formatted tracebacks.
+    # Tracebacks become plain text here in both formats, so redaction (last before rendering)
+    # sees them. Left to the console renderer, they would be drawn after redaction, and with
+    # `rich` installed, with every frame's local variables (passwords included).
+    shared.append(structlog.processors.format_exc_info)
     shared.append(_redact_event)
 
     structlog.configure(
