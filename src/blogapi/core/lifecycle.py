@@ -34,6 +34,8 @@ _draining = False
 
 
 class BackgroundTask(Protocol):
+    """Runs beside the app; `stop` lets it finish what it holds and waits for it."""
+
     async def stop(self) -> None: ...
 
 
@@ -49,7 +51,7 @@ def lifespan_for(
     background: Sequence[BackgroundStarter] = (),
 ) -> Lifespan:
     """What the app opens at start (engine, sessionmakers, pool metrics, Redis, background
-    tasks, the SIGTERM handler) and closes at stop."""
+    tasks, the SIGTERM handler, the GC freeze) and closes at stop."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
