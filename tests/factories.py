@@ -18,6 +18,7 @@ from blogapi.core.pagination import PageParams
 from blogapi.mail import service as mail_service
 from blogapi.mail.models import OutboxEmail
 from blogapi.main import create_app
+from blogapi.users import queries as users_queries
 from blogapi.users import service as users_service
 from blogapi.users.schemas import UserCreate
 
@@ -241,7 +242,7 @@ async def own_app(
 async def stored_password_hash(app: FastAPI, username: str) -> str:
     """The password hash stored for `username`."""
     async with app.state.sessionmaker() as session:
-        user = await users_service.find_by_login(session, username)
+        user = await users_queries.find_by_login(session, username)
         assert user is not None, username
         stored: str = user.password_hash
         return stored
@@ -250,7 +251,7 @@ async def stored_password_hash(app: FastAPI, username: str) -> str:
 async def set_password_hash(app: FastAPI, username: str, password_hash: str) -> None:
     """Store `password_hash` for `username`, e.g. one an older algorithm made."""
     async with app.state.sessionmaker() as session:
-        user = await users_service.find_by_login(session, username)
+        user = await users_queries.find_by_login(session, username)
         assert user is not None, username
         user.password_hash = password_hash
         await session.commit()

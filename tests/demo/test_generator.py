@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from blogapi.core.slugs import is_slug
 from blogapi.demo.generator import Existing, SeedOptions, generate, max_tags, tag_names
 from blogapi.demo.writer import DemoSchemaError, TableRows, with_defaults
 from blogapi.models import metadata
-from blogapi.posts.slugs import is_slug
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 SMALL = SeedOptions(users=12, posts=40, comments=150, tags=10, render_workers=0)

@@ -8,7 +8,7 @@ from factories import POSTS, create_post, own_posts, read_post, set_post, signed
 from fastapi import FastAPI
 
 from blogapi.core.config import Role
-from blogapi.posts.slugs import is_slug
+from blogapi.core.slugs import is_slug
 
 
 async def test_repeated_titles_get_numbered_slugs(app: FastAPI, client: httpx.AsyncClient) -> None:

@@ -5,8 +5,8 @@ import pytest
 from factories import create_post, signed_in
 from fastapi import FastAPI
 
-from blogapi.search.query import MARK_END, MARK_START
-from blogapi.search.service import highlight_html
+from blogapi.search.rendering import highlight_html
+from blogapi.search.syntax import MARK_END, MARK_START
 
 from .searching import hits, read_markup
 

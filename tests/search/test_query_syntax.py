@@ -1,11 +1,11 @@
-"""search/query.py: the search-box syntax parsed once, and written out as a safe FTS5 query."""
+"""search/syntax.py: the search-box syntax parsed once, and written out as a safe FTS5 query."""
 
 import sqlite3
 from collections.abc import Iterator
 
 import pytest
 
-from blogapi.search.query import MARK_END, MARK_START, ParsedQuery, clean, parse, to_fts5
+from blogapi.search.syntax import MARK_END, MARK_START, ParsedQuery, clean, parse, to_fts5
 
 from .searching import NASTY_QUERIES
 

@@ -14,7 +14,7 @@ from blogapi.core.db import SessionDep
 from blogapi.core.errors import Forbidden, Unauthorized
 from blogapi.core.ratelimit import Decision, PolicyName, RateLimiter
 from blogapi.core.security import AccessClaims, decode_access_token
-from blogapi.users import service as users_service
+from blogapi.users import queries as users_queries
 from blogapi.users.models import User
 
 # Documents the bearer scheme in OpenAPI; the Swagger "Authorize" button posts to /auth/token.
@@ -49,7 +49,7 @@ async def _authenticate(
     if token is None:
         return None
     claims = decode_access_token(settings, token)
-    user = await users_service.get_user(session, claims.user_id)
+    user = await users_queries.get_user(session, claims.user_id)
     if user is None or user.deleted_at is not None or claims.auth_version != user.auth_version:
         raise Unauthorized("The access token is no longer valid", code="INVALID_TOKEN")
     if not user.is_active:

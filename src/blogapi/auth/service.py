@@ -14,6 +14,7 @@ from blogapi.core.db import connection_released, new_id, utcnow
 from blogapi.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from blogapi.core.ratelimit import RateLimiter, hashed
 from blogapi.core.security import encode_access_token, hash_token, new_opaque_token, verify_password
+from blogapi.users import queries as users_queries
 from blogapi.users import service as users_service
 from blogapi.users.models import User
 
@@ -86,7 +87,7 @@ async def login(
     # Count the attempt before checking the password, so concurrent guesses cannot slip
     # past the limit; a successful sign-in clears the count again.
     await limiter.hit("login-account", account_key)
-    user = await users_service.find_by_login(session, login)
+    user = await users_queries.find_by_login(session, login)
     async with connection_released(session):
         valid, new_hash = await verify_password(
             settings, password, user.password_hash if user else None
@@ -123,7 +124,7 @@ async def refresh(
     if claimed is None:
         await _reject_refresh(session, token_hash)
     assert claimed is not None
-    user = await users_service.get_user(session, claimed.user_id)
+    user = await users_queries.get_user(session, claimed.user_id)
     if user is None or user.deleted_at is not None:
         raise invalid_refresh_token()
     if not user.is_active:

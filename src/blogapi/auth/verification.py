@@ -19,6 +19,7 @@ from blogapi.core.errors import Conflict, ValidationFailed
 from blogapi.core.security import hash_token, new_opaque_token
 from blogapi.mail import service as mail_service
 from blogapi.mail import templates
+from blogapi.users import queries as users_queries
 from blogapi.users import service as users_service
 from blogapi.users.models import User
 from blogapi.users.schemas import UserCreate, UserUpdate
@@ -119,7 +120,7 @@ async def resend_verification(session: AsyncSession, settings: Settings, user: U
 async def verify_email(session: AsyncSession, raw: str) -> User:
     """Confirm an address: the account's own, or the new one of an address change."""
     token = await _spend(session, raw, {Purpose.VERIFY_EMAIL, Purpose.CHANGE_EMAIL})
-    user = await users_service.get_user(session, token.user_id)
+    user = await users_queries.get_user(session, token.user_id)
     if user is None or not user.is_active:
         raise invalid_token()
     if token.purpose == Purpose.CHANGE_EMAIL.value and token.new_email:
@@ -151,7 +152,7 @@ async def update_profile(
 async def request_password_reset(session: AsyncSession, settings: Settings, email: str) -> None:
     """Queue a reset email if the account exists; the answer and its timing never tell."""
     started = time.monotonic()
-    user = await users_service.find_by_login(session, email)
+    user = await users_queries.find_by_login(session, email)
     if user is not None and user.is_active and "@" in email:
         raw = await _new_token(session, user, Purpose.RESET_PASSWORD)
         message = templates.password_reset(settings.public_base_url, _name(user), raw)
@@ -164,7 +165,7 @@ async def reset_password(
 ) -> None:
     """Set the new password, spend the token and end every session."""
     token = await _spend(session, raw, {Purpose.RESET_PASSWORD})
-    user = await users_service.get_user(session, token.user_id)
+    user = await users_queries.get_user(session, token.user_id)
     if user is None or not user.is_active:
         raise invalid_token()
     await users_service.set_password(session, settings, user, new_password, field="new_password")

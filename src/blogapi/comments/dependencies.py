@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from blogapi.auth.dependencies import CurrentUser, WriterUser
-from blogapi.comments import queries
+from blogapi.comments import access, queries
 from blogapi.comments.models import Comment
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import Forbidden
@@ -33,7 +33,7 @@ async def _removable_comment(
     comment_id: CommentId, session: SessionDep, user: CurrentUser
 ) -> Comment:
     found = await queries.get_visible(session, comment_id, user)
-    if found.comment.author_id != user.id and not queries.moderates(found.post, user):
+    if found.comment.author_id != user.id and not access.moderates(found.post, user):
         raise Forbidden("Only its author, the post's author or an editor may delete a comment")
     return found.comment
 
@@ -42,7 +42,7 @@ async def _moderated_comment(
     comment_id: CommentId, session: SessionDep, user: CurrentUser
 ) -> Comment:
     found = await queries.get_visible(session, comment_id, user)
-    if not queries.moderates(found.post, user):
+    if not access.moderates(found.post, user):
         raise Forbidden("Only the post's author or an editor may moderate its comments")
     return found.comment
 

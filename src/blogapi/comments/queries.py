@@ -1,8 +1,5 @@
-"""The read side of comments: who sees which, thread order, and rendering in bulk.
-
-A comment's `path` starts with the path of each of its ancestors, so "B is in A's subtree"
-is `B.path LIKE A.path || '%'` within one post, served by the (post_id, path) index.
-"""
+"""Reading comments: a thread page in thread order, one comment for a reader, comments with
+their authors (who sees which is `access.py`)."""
 
 import functools
 import uuid
@@ -12,20 +9,15 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Exists,
-    RowMapping,
     Select,
     bindparam,
-    exists,
     func,
-    not_,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from blogapi.comments.models import MAX_DEPTH, PATH_SEGMENT, Comment, CommentStatus
+from blogapi.comments import access, rendering
+from blogapi.comments.models import Comment
 from blogapi.comments.schemas import CommentOut
 from blogapi.core.db import core_execute_all
 from blogapi.core.errors import NotFound
@@ -33,8 +25,7 @@ from blogapi.core.pagination import LIMIT, OFFSET, PageParams, pagination
 from blogapi.core.responses import Document
 from blogapi.posts import queries as posts_queries
 from blogapi.posts.models import Post
-from blogapi.posts.schemas import AuthorOut
-from blogapi.users import service as users_service
+from blogapi.users import queries as users_queries
 from blogapi.users.models import User
 
 
@@ -44,57 +35,6 @@ class CommentOnPost:
 
     comment: Comment
     post: Post
-
-
-def moderates(post: Post, viewer: User | None) -> bool:
-    """The post's author and editors moderate its comments, and see the hidden ones."""
-    return viewer is not None and posts_queries.may_edit(post, viewer)
-
-
-def _under_hidden(target: type[Comment]) -> Exists:
-    """`target` or one of its ancestors is hidden: the whole subtree is out of sight."""
-    hidden = aliased(Comment)
-    # The ancestors' paths are the whole-segment prefixes of target's: at most
-    # MAX_DEPTH + 1 index lookups instead of matching every hidden comment of the post.
-    prefixes = [func.substr(target.path, 1, PATH_SEGMENT * n) for n in range(1, MAX_DEPTH + 2)]
-    return exists().where(
-        hidden.post_id == target.post_id,
-        hidden.path.in_(prefixes),
-        target.path.like(hidden.path + "%"),
-        hidden.status == CommentStatus.HIDDEN.value,
-    )
-
-
-def _has_live_reply(target: type[Comment], *, moderator: bool) -> Exists:
-    """Some reply below `target`, at any depth, is not deleted and is shown to the reader."""
-    reply = aliased(Comment)
-    conditions: list[ColumnElement[bool]] = [
-        reply.post_id == target.post_id,
-        reply.path.like(target.path + "%"),
-        # The same subtree as a range ('g' sorts after every hex digit), which the index can
-        # seek even though the LIKE pattern is not a constant.
-        reply.path > target.path,
-        reply.path < target.path + "g",
-        reply.deleted_at.is_(None),
-    ]
-    if not moderator:
-        conditions.append(not_(_under_hidden(reply)))
-    return exists().where(*conditions)
-
-
-@functools.cache  # immutable expressions, built once per flag: building them cost milliseconds
-def shown(*, moderator: bool) -> tuple[ColumnElement[bool], ...]:
-    """Which comments of a post a reader gets in the thread.
-
-    Hidden subtrees only for moderators; a deleted comment only while a reply below it is
-    shown (as a placeholder that keeps the thread together).
-    """
-    alive_or_holding = or_(
-        Comment.deleted_at.is_(None), _has_live_reply(Comment, moderator=moderator)
-    )
-    if moderator:
-        return (alive_or_holding,)
-    return (not_(_under_hidden(Comment)), alive_or_holding)
 
 
 POST_ID = bindparam("post_id", type_=Comment.post_id.type)
@@ -114,10 +54,10 @@ THREAD_COLUMNS = (
 @functools.cache
 def _thread_statements(*, moderator: bool) -> tuple[Select[Any], Select[Any]]:
     """The count and one page of a thread (POST_ID, OFFSET, LIMIT bound), authors joined."""
-    conditions = [Comment.post_id == POST_ID, *shown(moderator=moderator)]
+    conditions = [Comment.post_id == POST_ID, *access.shown(moderator=moderator)]
     count = select(func.count()).select_from(Comment).where(*conditions)
     columns = [getattr(Comment, name) for name in THREAD_COLUMNS]
-    columns += [*users_service.author_columns(), User.deleted_at.label("author_deleted_at")]
+    columns += [*users_queries.author_columns(), User.deleted_at.label("author_deleted_at")]
     page = (
         select(*columns)
         .join(User, User.id == Comment.author_id)
@@ -134,37 +74,12 @@ async def thread_page(
 ) -> Document:
     """One page of the post's comments in thread order and the total (a `Page[CommentOut]`
     document): two statements, built once, whatever the page size."""
-    count, page = _thread_statements(moderator=moderates(post, viewer))
+    count, page = _thread_statements(moderator=access.moderates(post, viewer))
     values = {"post_id": post.id, "offset": params.offset, "limit": params.limit}
     total, rows = await core_execute_all(session, (count, {"post_id": post.id}), (page, values))
     return {
-        "data": [_thread_document(row) for row in rows.mappings()],
+        "data": [rendering.thread_document(row) for row in rows.mappings()],
         "pagination": pagination(params, total.scalar() or 0),
-    }
-
-
-def _thread_document(row: RowMapping) -> Document:
-    """A CommentOut as plain data, in the model's field order."""
-    is_deleted = row["deleted_at"] is not None
-    author = None
-    if not is_deleted and row["author_deleted_at"] is None:
-        author = {
-            "id": row["author_id"],
-            "username": row["author_username"],
-            "display_name": row["author_display_name"],
-            "avatar_url": row["author_avatar_url"],
-        }
-    return {
-        "id": row["id"],
-        "post_id": row["post_id"],
-        "parent_id": row["parent_id"],
-        "depth": row["depth"],
-        "content": None if is_deleted else row["content"],
-        "author": author,
-        "status": row["status"],
-        "is_deleted": is_deleted,
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
     }
 
 
@@ -174,7 +89,7 @@ async def _with_concealment(
     """The comment matching `conditions`, and whether a hidden comment conceals it."""
     row = (
         await session.execute(
-            select(Comment, _under_hidden(Comment).label("concealed")).where(*conditions)
+            select(Comment, access.under_hidden(Comment).label("concealed")).where(*conditions)
         )
     ).one_or_none()
     if row is None:
@@ -195,7 +110,7 @@ async def get_visible(
         post = await posts_queries.get_visible(session, str(comment.post_id), viewer)
     except NotFound:
         raise NotFound("Comment not found") from None
-    if concealed and not moderates(post, viewer):
+    if concealed and not access.moderates(post, viewer):
         raise NotFound("Comment not found")
     return CommentOnPost(comment=comment, post=post)
 
@@ -208,7 +123,7 @@ async def find_on_post(
     if found is None:
         return None
     comment, concealed = found
-    if concealed and not moderates(post, viewer):
+    if concealed and not access.moderates(post, viewer):
         return None
     return comment
 
@@ -216,24 +131,5 @@ async def find_on_post(
 async def render(session: AsyncSession, comments: Sequence[Comment]) -> list[CommentOut]:
     """Comments with their authors, in one statement for any number of them."""
     # Placeholders' authors too: the statement count depends on nothing but the page.
-    authors = await users_service.get_many(session, {c.author_id for c in comments})
-    return [_render_one(comment, authors.get(comment.author_id)) for comment in comments]
-
-
-def _render_one(comment: Comment, author: User | None) -> CommentOut:
-    is_deleted = comment.deleted_at is not None
-    author_out = None
-    if not is_deleted and author is not None and author.deleted_at is None:
-        author_out = AuthorOut.model_validate(author)
-    return CommentOut(
-        id=comment.id,
-        post_id=comment.post_id,
-        parent_id=comment.parent_id,
-        depth=comment.depth,
-        content=None if is_deleted else comment.content,
-        author=author_out,
-        status=CommentStatus(comment.status),
-        is_deleted=is_deleted,
-        created_at=comment.created_at,
-        updated_at=comment.updated_at,
-    )
+    authors = await users_queries.get_many(session, {c.author_id for c in comments})
+    return [rendering.comment_out(comment, authors.get(comment.author_id)) for comment in comments]

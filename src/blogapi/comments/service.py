@@ -16,21 +16,13 @@ from blogapi.comments.models import MAX_DEPTH, Comment, CommentStatus
 from blogapi.comments.schemas import CommentCreate, CommentUpdate
 from blogapi.core.db import new_id, utcnow
 from blogapi.core.errors import NotFound, ValidationFailed
+from blogapi.posts import access as posts_access
 from blogapi.posts import service as posts_service
-from blogapi.posts.models import Post, PostStatus
+from blogapi.posts.models import Post
 from blogapi.users.models import User
 
 VISIBLE = CommentStatus.VISIBLE.value
 HIDDEN = CommentStatus.HIDDEN.value
-
-
-def _open_for_comments(post: Post) -> bool:
-    """Published and due: drafts, scheduled and archived posts take no comments."""
-    return (
-        post.status == PostStatus.PUBLISHED.value
-        and post.published_at is not None
-        and post.published_at <= utcnow()
-    )
 
 
 async def create_comment(
@@ -41,7 +33,7 @@ async def create_comment(
     A post that is not published (yet) is a 400 on `post`; a parent that is unknown, on
     another post, deleted or too deep is a 400 on `parent_id`.
     """
-    if not _open_for_comments(post):
+    if not posts_access.is_public(post):  # drafts, scheduled and archived posts take none
         raise ValidationFailed.on_field("post", "Comments open once the post is published")
     comment = Comment(
         id=new_id(),

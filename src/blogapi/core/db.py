@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import ColumnElement, DateTime, Executable, MetaData, Result, event
+from sqlalchemy import ColumnElement, DateTime, Executable, MetaData, Result, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, make_url
@@ -131,6 +131,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
     event.listen(engine.sync_engine.pool, "connect", _note_checkin)  # new: no ping needed
     event.listen(engine.sync_engine.pool, "checkin", _note_checkin)
     return engine
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """The database answers a `SELECT 1` (readiness, and waiting for it at start)."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
 
 
 # A connection handed back less than this long ago is not pinged again (HikariCP's

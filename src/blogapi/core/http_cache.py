@@ -29,9 +29,23 @@ def etag_for(body: bytes, version: int | None = None) -> str:
     return f'"{digest}"' if version is None else f'"{version}-{digest}"'
 
 
+def entity_tags(header: str) -> set[str]:
+    """The entity tags an If-Match or If-None-Match header lists, quoted as sent and without
+    a weak `W/` prefix (comparisons here are weak, RFC 9110 13.1.2); `*` as itself."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
 def _matches(if_none_match: str, etag: str) -> bool:
-    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    candidates = entity_tags(if_none_match)
     return "*" in candidates or etag in candidates
+
+
+def if_match_versions(if_match: str | None) -> set[str] | None:
+    """The versions an If-Match header names (versioned ETags are `"<version>-<digest>"`),
+    `{"*"}` for any; None without the header, when any version will do."""
+    if if_match is None:
+        return None
+    return {tag.strip('"').split("-", 1)[0] for tag in entity_tags(if_match)}
 
 
 def cache_control(request: Request) -> str:

@@ -13,15 +13,15 @@ from itertools import accumulate
 
 from blogapi.core.config import Role
 from blogapi.core.db import new_id
+from blogapi.core.slugs import slugify, with_suffix
 from blogapi.demo import text, threads
 from blogapi.demo.threads import DemoComment
 from blogapi.demo.words import FIRST_NAMES, LAST_NAMES, TOPICS
 from blogapi.posts.models import PostStatus
-from blogapi.posts.slugs import slugify, with_suffix
+from blogapi.tags.schemas import MAX_TAG_LENGTH
 
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 (printed for the person who seeds)
 EMAIL_DOMAIN = "example.com"
-MAX_TAG_LENGTH = 30
 MIN_WORDS, MAX_WORDS = 200, 1850  # the generator overshoots a little: 2,000 at most
 DAY = timedelta(days=1)
 # Capped, so the hottest posts have hundreds of comments, not most of them.

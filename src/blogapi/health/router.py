@@ -7,9 +7,9 @@ from typing import Literal
 import structlog
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from blogapi import __version__
+from blogapi.core.db import ping
 from blogapi.core.lifecycle import is_draining
 from blogapi.core.metrics import OUTBOX_BACKLOG, render_metrics
 from blogapi.core.responses import json_response
@@ -42,8 +42,7 @@ async def health() -> Response:
 
 
 async def _check_database(request: Request) -> None:
-    async with request.app.state.engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
+    await ping(request.app.state.engine)
 
 
 async def _check_redis(request: Request) -> None:

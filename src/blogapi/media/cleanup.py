@@ -9,7 +9,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Settings
-from blogapi.media import service
+from blogapi.media import queries, service
 from blogapi.media.storage import Storage
 
 log = structlog.get_logger("blogapi.media")
@@ -24,7 +24,7 @@ async def purge_deleted(
 ) -> int:
     """Remove the files, then the rows, of one batch of deleted media; returns how many."""
     async with sessionmaker() as session:
-        doomed = await service.deleted_batch(
+        doomed = await queries.deleted_batch(
             session, older_than_seconds=older_than_seconds, limit=batch
         )
         work = [(media.id, service.keys_of(media)) for media in doomed]

@@ -7,7 +7,7 @@ from blogapi.auth.dependencies import CurrentUser
 from blogapi.core.config import Role
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import Conflict, Forbidden
-from blogapi.media import service
+from blogapi.media import queries, service
 from blogapi.media.models import Media
 from blogapi.media.storage import LocalStorage, S3Storage
 from blogapi.posts import covers as posts_covers
@@ -24,7 +24,7 @@ MediaId = Annotated[uuid.UUID, Path(description="A media id")]
 
 async def _own_media(media_id: MediaId, session: SessionDep, user: CurrentUser) -> Media:
     """Another user's media is a 404, as if it did not exist (admins see all)."""
-    media = await service.get_upload(session, media_id)
+    media = await queries.get_upload(session, media_id)
     if media is None or not service.may_manage(media, user):
         raise service.not_found()
     return media

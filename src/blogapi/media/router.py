@@ -18,7 +18,7 @@ from blogapi.core.errors import (
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.responses import json_response
 from blogapi.core.routing import API_PREFIX, JSONRoute
-from blogapi.media import service, uploads
+from blogapi.media import queries, service, uploads
 from blogapi.media.dependencies import DeletableMedia, OwnMedia, StorageDep
 from blogapi.media.schemas import MediaOut
 from blogapi.media.storage import IMMUTABLE, S3Storage, content_type_of, is_valid_key
@@ -64,7 +64,7 @@ async def upload_media(
 @router.get("", response_model=Page[MediaOut], responses=error_responses(Unauthorized))
 async def list_media(user: CurrentUser, session: SessionDep, page: PageDep) -> Response:
     """Your images, newest first."""
-    items, total = await service.list_media(session, user.id, page)
+    items, total = await queries.list_media(session, user.id, page)
     return json_response(
         Page[MediaOut].build([MediaOut.model_validate(m) for m in items], page, total)
     )

@@ -1,15 +1,14 @@
-"""Media rules: upload (once per identical file), quota, listing, soft delete, avatars, and what
-posts need to know about an image (cover checks, responsive attributes)."""
+"""Media rules: upload (once per identical file), quota, soft delete, avatars, and whether an
+image may be a post's cover."""
 
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import structlog
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,10 +21,8 @@ from blogapi.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from blogapi.core.pagination import PageParams
-from blogapi.media import images
+from blogapi.media import images, queries
 from blogapi.media.models import Media, MediaPurpose
-from blogapi.media.schemas import ResponsiveImage
 from blogapi.media.storage import Storage, StorageUnavailable, public_url
 from blogapi.media.uploads import UploadedFile
 from blogapi.users.models import User
@@ -62,15 +59,6 @@ async def _duplicate(
             Media.deleted_at.is_(None),
         )
     )
-
-
-async def used_bytes(session: AsyncSession, uploader_id: uuid.UUID) -> int:
-    used = await session.scalar(
-        select(func.coalesce(func.sum(Media.stored_bytes), 0)).where(
-            Media.uploader_id == uploader_id, Media.deleted_at.is_(None)
-        )
-    )
-    return int(used or 0)
 
 
 def keys_of(media: Media) -> list[str]:
@@ -130,7 +118,10 @@ async def _create(
             processed = await asyncio.to_thread(process, upload.file, settings.media_max_pixels)
     except images.ImageRefused as error:
         raise _refusal(error) from None
-    if await used_bytes(session, uploader.id) + processed.stored_bytes > settings.media_quota_bytes:
+    if (
+        await queries.used_bytes(session, uploader.id) + processed.stored_bytes
+        > settings.media_quota_bytes
+    ):
         raise quota_exceeded(settings)
     media_id = new_id()
     key, variants = await store_files(storage, settings, media_id, processed)
@@ -184,36 +175,6 @@ async def upload_media(
         purpose=MediaPurpose.UPLOAD,
         process=images.process_upload,
         alt=alt,
-    )
-
-
-async def list_media(
-    session: AsyncSession, uploader_id: uuid.UUID, params: PageParams
-) -> tuple[Sequence[Media], int]:
-    conditions = [
-        Media.uploader_id == uploader_id,
-        Media.purpose == MediaPurpose.UPLOAD.value,
-        Media.deleted_at.is_(None),
-    ]
-    total = await session.scalar(select(func.count()).select_from(Media).where(*conditions))
-    rows = await session.scalars(
-        select(Media)
-        .where(*conditions)
-        .order_by(Media.created_at.desc(), Media.id.desc())
-        .offset(params.offset)
-        .limit(params.limit)
-    )
-    return rows.all(), total or 0
-
-
-async def get_upload(session: AsyncSession, media_id: uuid.UUID) -> Media | None:
-    """An uploaded image that is not deleted (avatars are reached through their user)."""
-    return await session.scalar(
-        select(Media).where(
-            Media.id == media_id,
-            Media.purpose == MediaPurpose.UPLOAD.value,
-            Media.deleted_at.is_(None),
-        )
     )
 
 
@@ -288,47 +249,12 @@ async def check_cover(
     session: AsyncSession, media_id: uuid.UUID, *, author_id: uuid.UUID, actor: User
 ) -> None:
     """A cover must be an existing image of the post's author (any image, for an admin)."""
-    media = await get_upload(session, media_id)
+    media = await queries.get_upload(session, media_id)
     if media is None or not (media.uploader_id == author_id or actor.has_role(Role.ADMIN)):
         raise ValidationFailed.on_field("cover_media_id", "No such image among the author's media")
 
 
-async def responsive_images(
-    session: AsyncSession, urls: Sequence[str]
-) -> dict[str, ResponsiveImage]:
-    """For the URLs that are our (not deleted) images: size and srcset for an <img>."""
-    if not urls:
-        return {}
-    rows = await session.scalars(
-        select(Media).where(Media.url.in_(set(urls)), Media.deleted_at.is_(None))
-    )
-    found = {}
-    for media in rows:
-        candidates = [(v["url"], v["width"]) for v in media.meta.get("variants", [])]
-        candidates.append((media.url, media.width))
-        found[media.url] = ResponsiveImage(
-            width=media.width,
-            height=media.height,
-            srcset=", ".join(f"{url} {width}w" for url, width in candidates),
-            sizes=f"(max-width: {media.width}px) 100vw, {media.width}px",
-        )
-    return found
-
-
 # The worker --------------------------------------------------------------------------------
-
-
-async def deleted_batch(
-    session: AsyncSession, *, older_than_seconds: float, limit: int
-) -> Sequence[Media]:
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    rows = await session.scalars(
-        select(Media)
-        .where(Media.deleted_at.is_not(None), Media.deleted_at <= cutoff)
-        .order_by(Media.deleted_at)
-        .limit(limit)
-    )
-    return rows.all()
 
 
 async def forget(session: AsyncSession, media_id: uuid.UUID) -> None:

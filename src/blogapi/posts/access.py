@@ -1,4 +1,5 @@
-"""Who may see which posts, as SQL conditions built once per *shape* with bind parameters.
+"""Who may see which posts: the public-post rule (in SQL and in Python), and visibility as
+SQL conditions built once per *shape* with bind parameters.
 
 A request binds values (`now`, the viewer's id, the ref) into a statement built and compiled
 the first time its shape was seen; building a SQLAlchemy select and computing its cache key
@@ -14,7 +15,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, or_
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, or_, select
 from sqlalchemy.sql.elements import BindParameter
 
 from blogapi.core.config import Role
@@ -42,8 +43,35 @@ def audience(viewer: User | None) -> Audience:
     return Audience.EDITOR if viewer.has_role(Role.EDITOR) else Audience.MEMBER
 
 
-def is_public(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+def _published_and_due(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     return and_(Post.status == PostStatus.PUBLISHED.value, Post.published_at <= now)
+
+
+def published() -> ColumnElement[bool]:
+    """Published, now or on a later date, and not deleted: what will be public if nothing
+    changes (a cover image in use, say)."""
+    return and_(Post.status == PostStatus.PUBLISHED.value, Post.deleted_at.is_(None))
+
+
+def public(now: datetime | ColumnElement[datetime] = NOW) -> ColumnElement[bool]:
+    """The public-post rule: published, due and not deleted; what anyone may read. The one
+    SQL form of it (`is_public` is the same rule in Python)."""
+    return and_(Post.deleted_at.is_(None), _published_and_due(now))
+
+
+def is_public(post: Post, now: datetime | None = None) -> bool:
+    """The public-post rule for a post already loaded."""
+    return (
+        post.deleted_at is None
+        and post.status == PostStatus.PUBLISHED.value
+        and post.published_at is not None
+        and post.published_at <= (now or utcnow())
+    )
+
+
+def public_post_ids() -> Select[uuid.UUID]:
+    """The ids of public posts now, for reads of other domains that count them (tags)."""
+    return select(Post.id).where(public(utcnow()))
 
 
 def visible(
@@ -51,13 +79,23 @@ def visible(
     now: datetime | ColumnElement[datetime] = NOW,
     viewer_id: uuid.UUID | ColumnElement[uuid.UUID] = VIEWER_ID,
 ) -> ColumnElement[bool]:
-    """Published and due for everyone; the author's own posts; everything for editors."""
-    alive = Post.deleted_at.is_(None)
+    """Public posts for everyone; the author's own posts too; everything for editors."""
     if who is Audience.ANONYMOUS:
-        return and_(alive, is_public(now))
+        return public(now)
+    alive = Post.deleted_at.is_(None)
     if who is Audience.EDITOR:
         return alive
-    return and_(alive, or_(is_public(now), Post.author_id == viewer_id))
+    return and_(alive, or_(_published_and_due(now), Post.author_id == viewer_id))
+
+
+def visible_to(viewer: User | None, now: datetime) -> ColumnElement[bool]:
+    """`visible` with its values in place, for statements that are not built once per shape."""
+    return visible(audience(viewer), now, viewer.id if viewer else VIEWER_ID)
+
+
+def may_edit(post: Post, user: User) -> bool:
+    """Its author and editors may change a post (and moderate its comments)."""
+    return post.author_id == user.id or user.has_role(Role.EDITOR)
 
 
 def viewer_values(viewer: User | None) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.media import service as media_service
 from blogapi.media.models import Media
-from blogapi.posts.models import Post, PostCover, PostStatus
+from blogapi.posts import access
+from blogapi.posts.models import Post, PostCover
 from blogapi.users.models import User
 
 
@@ -25,11 +26,12 @@ async def set_cover(
 
 
 async def used_by_published_post(session: AsyncSession, media_id: uuid.UUID) -> bool:
+    """Whether a published post, scheduled ones included, shows the image as its cover."""
     used = await session.scalar(
         select(
             exists()
             .where(PostCover.media_id == media_id, PostCover.post_id == Post.id)
-            .where(Post.status == PostStatus.PUBLISHED.value, Post.deleted_at.is_(None))
+            .where(access.published())
         )
     )
     return bool(used)

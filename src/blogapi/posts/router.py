@@ -14,13 +14,13 @@ from blogapi.core.errors import (
     ValidationFailed,
     error_responses,
 )
-from blogapi.core.http_cache import cacheable_json
+from blogapi.core.http_cache import cacheable_json, if_match_versions
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
-from blogapi.posts import queries, service
-from blogapi.posts.dependencies import AuthorFilter, EditablePost, PostRef
+from blogapi.posts import lists, queries, service
+from blogapi.posts.dependencies import AuthorFilter, EditablePost, PostRef, TagFilter
+from blogapi.posts.lists import PostFilters, PostSort
 from blogapi.posts.models import PostStatus
-from blogapi.posts.queries import PostFilters, PostSort
 from blogapi.posts.schemas import (
     PostCreate,
     PostOut,
@@ -28,9 +28,8 @@ from blogapi.posts.schemas import (
     PostUpdate,
     RevisionOut,
     RevisionSummary,
-    TagName,
 )
-from blogapi.search import service as search_service
+from blogapi.search import queries as search_queries
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/posts",
@@ -48,7 +47,7 @@ async def list_posts(
     viewer: OptionalUser,
     page: PageDep,
     author: AuthorFilter = None,
-    tag: Annotated[list[TagName] | None, Query(max_length=10, description="All of")] = None,
+    tag: TagFilter = None,
     post_status: Annotated[PostStatus | None, Query(alias="status")] = None,
     sort: PostSort | None = None,
     q: Annotated[
@@ -64,13 +63,13 @@ async def list_posts(
             raise ValidationFailed.on_field(
                 "q", "A search lists published posts by relevance: drop status and sort"
             )
-        query = search_service.SearchQuery(text=q, author=author, tags=tag or [])
-        found = await search_service.search_posts(session, settings, query, page, viewer)
+        query = search_queries.SearchQuery(text=q, author=author, tags=tag or [])
+        found = await search_queries.search_posts(session, settings, query, page, viewer)
         return cacheable_json(request, found)
     filters = PostFilters(
         author=author, tags=tag or [], status=post_status, sort=sort or PostSort.NEWEST
     )
-    return cacheable_json(request, await queries.list_posts(session, filters, page, viewer))
+    return cacheable_json(request, await lists.list_posts(session, filters, page, viewer))
 
 
 @router.post(
@@ -84,7 +83,7 @@ async def create_post(
 ) -> Response:
     """Write a post. A future `published_at` schedules it; the slug comes from the title."""
     post = await service.create_post(session, user, data)
-    out, version = await queries.render_post(session, post, user)
+    out, version = await queries.reread(session, post, user)
     return cacheable_json(request, out, version=version, status_code=201)
 
 
@@ -112,8 +111,9 @@ async def update_post(
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
     """Edit (author or editor). Send the ETag as If-Match: a stale one is 412, nothing changes."""
-    post = await service.update_post(session, post, user, changes, if_match=if_match)
-    out, version = await queries.render_post(session, post, user)
+    expected = if_match_versions(if_match)
+    post = await service.update_post(session, post, user, changes, expected_versions=expected)
+    out, version = await queries.reread(session, post, user)
     return cacheable_json(request, out, version=version)
 
 
@@ -129,7 +129,7 @@ async def delete_post(post: EditablePost, session: SessionDep) -> None:
 @router.get("/{ref}/revisions", responses=error_responses(Unauthorized, Forbidden, NotFound))
 async def list_revisions(post: EditablePost, session: SessionDep) -> list[RevisionSummary]:
     """Earlier versions of the title, summary and content, newest first."""
-    return await queries.render_revisions(session, await service.list_revisions(session, post))
+    return await queries.list_revisions(session, post)
 
 
 @router.get(
@@ -138,9 +138,4 @@ async def list_revisions(post: EditablePost, session: SessionDep) -> list[Revisi
 async def read_revision(
     number: Annotated[int, Path(ge=1, le=1_000_000)], post: EditablePost, session: SessionDep
 ) -> RevisionOut:
-    revision = await service.get_revision(session, post, number)
-    if revision is None:
-        raise NotFound("Revision not found")
-    [out] = await queries.render_revisions(session, [revision], full=True)
-    assert isinstance(out, RevisionOut)
-    return out
+    return await queries.get_revision(session, post, number)

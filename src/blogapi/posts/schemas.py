@@ -5,20 +5,11 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, Field
 
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
+from blogapi.core.slugs import is_slug
 from blogapi.posts.models import PostStatus
-from blogapi.posts.slugs import is_slug, slugify
+from blogapi.tags.schemas import TagName
 
 MAX_TAGS = 10
-MAX_TAG_LENGTH = 30
-
-
-def _tag_name(value: str) -> str:
-    if len(value) > MAX_TAG_LENGTH:
-        raise ValueError(f"a tag has at most {MAX_TAG_LENGTH} characters")
-    slug = slugify(value, max_length=MAX_TAG_LENGTH)
-    if not slug:
-        raise ValueError("a tag needs at least one letter or digit")
-    return slug
 
 
 def _unique_tags(values: list[str]) -> list[str]:
@@ -35,7 +26,7 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
-def _publication_time(value: datetime) -> datetime:
+def _in_supported_range(value: datetime) -> datetime:
     try:
         value = value.astimezone(UTC)
     except OverflowError:
@@ -45,8 +36,7 @@ def _publication_time(value: datetime) -> datetime:
     return value
 
 
-PublicationTime = Annotated[AwareDatetime, AfterValidator(_publication_time)]
-TagName = Annotated[str, Field(min_length=1), AfterValidator(_tag_name)]
+PublicationTime = Annotated[AwareDatetime, AfterValidator(_in_supported_range)]
 TagList = Annotated[list[TagName], Field(max_length=MAX_TAGS), AfterValidator(_unique_tags)]
 
 

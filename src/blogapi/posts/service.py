@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blogapi.core.config import Role
 from blogapi.core.db import new_id, utcnow
 from blogapi.core.errors import Conflict, PreconditionFailed, ValidationFailed
-from blogapi.media import service as media_service
+from blogapi.core.slugs import slugify, with_suffix
+from blogapi.media import queries as media_queries
 from blogapi.posts import covers, markdown
 from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import PostCreate, PostUpdate
-from blogapi.posts.slugs import slugify, with_suffix
 from blogapi.posts.status import check_initial_status, check_transition
+from blogapi.reactions import service as reactions_service
 from blogapi.tags import service as tags_service
 from blogapi.users.models import User
 
@@ -34,7 +35,7 @@ async def _apply_content(
 ) -> None:
     """Render once, at write time: HTML (our images made responsive), reading time and
     (unless written) the summary."""
-    images = await media_service.responsive_images(session, markdown.image_sources(content))
+    images = await media_queries.responsive_images(session, markdown.image_sources(content))
     post.content = content
     post.content_html = markdown.render_markdown(content, images)
     text = markdown.plain_text(post.content_html)
@@ -46,7 +47,8 @@ async def _apply_content(
         post.summary = markdown.summarize(text)
 
 
-def _publication_time(requested: datetime | None, current: datetime | None) -> datetime:
+def _published_at(requested: datetime | None, current: datetime | None) -> datetime:
+    """When a post being published goes public: as asked, as it was, or now."""
     return requested or current or utcnow()
 
 
@@ -83,7 +85,7 @@ async def create_post(session: AsyncSession, author: User, data: PostCreate) -> 
     post = Post(id=new_id(), author_id=author.id, title=data.title, status=status.value)
     await _apply_content(session, post, data.content, data.summary)
     if status is PostStatus.PUBLISHED:
-        post.published_at = _publication_time(data.published_at, None)
+        post.published_at = _published_at(data.published_at, None)
     else:
         post.published_at = data.published_at
     if data.slug is not None:
@@ -102,21 +104,20 @@ async def create_post(session: AsyncSession, author: User, data: PostCreate) -> 
     return post
 
 
-def version_of(if_match: str) -> set[str]:
-    """The versions named by an If-Match header (`"<version>-<digest>"`, or `*`)."""
-    tags = [tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")]
-    return {tag.split("-", 1)[0] for tag in tags if tag}
-
-
 async def update_post(
-    session: AsyncSession, post: Post, editor: User, changes: PostUpdate, *, if_match: str | None
+    session: AsyncSession,
+    post: Post,
+    editor: User,
+    changes: PostUpdate,
+    *,
+    expected_versions: set[str] | None,
 ) -> Post:
+    """Apply `changes`; `expected_versions` (from If-Match, `*` for any) must name the post's
+    current version, else 412 and nothing changes."""
     # Lock the row (PostgreSQL) so the version check and the revision number cannot race.
     await session.refresh(post, with_for_update=True)
-    if if_match is not None:
-        versions = version_of(if_match)
-        if "*" not in versions and str(post.version) not in versions:
-            raise PreconditionFailed("The post changed since you read it; fetch it again")
+    if expected_versions is not None and not {"*", str(post.version)} & expected_versions:
+        raise PreconditionFailed("The post changed since you read it; fetch it again")
     fields = changes.model_dump(exclude_unset=True)
     for required in REQUIRED_FIELDS:
         if required in fields and fields[required] is None:
@@ -163,7 +164,7 @@ async def _apply_changes(session: AsyncSession, post: Post, fields: dict[str, An
 def _move(post: Post, target: PostStatus, editor: User, published_at: datetime | None) -> None:
     check_transition(PostStatus(post.status), target, editor, is_owner=post.author_id == editor.id)
     if target is PostStatus.PUBLISHED:
-        post.published_at = _publication_time(published_at, post.published_at)
+        post.published_at = _published_at(published_at, post.published_at)
     elif published_at is not None:
         post.published_at = published_at
     post.status = target.value
@@ -217,16 +218,12 @@ async def adjust_counts(
     )
 
 
-async def list_revisions(session: AsyncSession, post: Post) -> list[PostRevision]:
-    rows = await session.scalars(
-        select(PostRevision)
-        .where(PostRevision.post_id == post.id)
-        .order_by(PostRevision.number.desc())
-    )
-    return list(rows.all())
+async def like(session: AsyncSession, post: Post, user: User) -> None:
+    """Like a post (idempotent): likes_count moves once, in the same transaction."""
+    if await reactions_service.add_like(session, user.id, post.id):
+        await adjust_counts(session, post.id, likes=1)
 
 
-async def get_revision(session: AsyncSession, post: Post, number: int) -> PostRevision | None:
-    return await session.scalar(
-        select(PostRevision).where(PostRevision.post_id == post.id, PostRevision.number == number)
-    )
+async def unlike(session: AsyncSession, post: Post, user: User) -> None:
+    if await reactions_service.remove_like(session, user.id, post.id):
+        await adjust_counts(session, post.id, likes=-1)

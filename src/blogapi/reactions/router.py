@@ -6,7 +6,8 @@ from blogapi.core.errors import NotFound, Unauthorized, error_responses
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.responses import json_response
 from blogapi.core.routing import API_PREFIX, JSONRoute
-from blogapi.posts import queries as posts_queries
+from blogapi.posts import lists as posts_lists
+from blogapi.posts import service as posts_service
 from blogapi.posts.dependencies import VisiblePost
 from blogapi.posts.schemas import PostSummary
 from blogapi.reactions import service
@@ -22,12 +23,12 @@ TOGGLE_ERRORS = error_responses(Unauthorized, NotFound)
 @router.put("/posts/{ref}/like", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
 async def like(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
     """Like a post (idempotent)."""
-    await service.like(session, user.id, post.id)
+    await posts_service.like(session, post, user)
 
 
 @router.delete("/posts/{ref}/like", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
 async def unlike(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
-    await service.unlike(session, user.id, post.id)
+    await posts_service.unlike(session, post, user)
 
 
 @router.put("/posts/{ref}/bookmark", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
@@ -48,4 +49,4 @@ async def unbookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) 
 )
 async def my_bookmarks(user: CurrentUser, session: SessionDep, page: PageDep) -> Response:
     """Posts you bookmarked and can still see, the most recently bookmarked first."""
-    return json_response(await posts_queries.list_bookmarked(session, user, page))
+    return json_response(await posts_lists.list_bookmarked(session, user, page))

@@ -1,29 +1,28 @@
-"""Likes and bookmarks: idempotent toggles whose counters move in the same transaction."""
+"""Likes and bookmarks as rows: idempotent adds and removes that say whether they changed
+anything (the post's counters are the posts domain's: posts.service.like and unlike)."""
 
 import uuid
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, exists, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import insert_or_ignore, utcnow
-from blogapi.posts import service as posts_service
 from blogapi.reactions.models import Bookmark, PostLike
 
 
-async def like(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> None:
-    # ON CONFLICT DO NOTHING: of twenty racing likes by one user, one row and one increment.
+async def add_like(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> bool:
+    """True when this call added the like. ON CONFLICT DO NOTHING: of twenty racing likes by
+    one user, one row, and one True (posts.service moves the counter on it)."""
     row = {"user_id": user_id, "post_id": post_id, "created_at": utcnow()}
-    if await insert_or_ignore(session, PostLike, [row]):
-        await posts_service.adjust_counts(session, post_id, likes=1)
+    return bool(await insert_or_ignore(session, PostLike, [row]))
 
 
-async def unlike(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> None:
+async def remove_like(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> bool:
+    """True when this call removed the like."""
     result = await session.execute(
         delete(PostLike).where(PostLike.user_id == user_id, PostLike.post_id == post_id)
     )
-    if getattr(result, "rowcount", 0):
-        await posts_service.adjust_counts(session, post_id, likes=-1)
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def bookmark(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> None:
@@ -34,23 +33,4 @@ async def bookmark(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID
 async def unbookmark(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> None:
     await session.execute(
         delete(Bookmark).where(Bookmark.user_id == user_id, Bookmark.post_id == post_id)
-    )
-
-
-UserId = uuid.UUID | ColumnElement[uuid.UUID]
-
-
-def liked_column(user_id: UserId, post_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
-    return exists().where(PostLike.user_id == user_id, PostLike.post_id == post_id)
-
-
-def bookmarked_column(user_id: UserId, post_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
-    return exists().where(Bookmark.user_id == user_id, Bookmark.post_id == post_id)
-
-
-def bookmarked_at(user_id: uuid.UUID, post_id: ColumnElement[uuid.UUID]) -> ColumnElement[datetime]:
-    return (
-        select(Bookmark.created_at)
-        .where(Bookmark.user_id == user_id, Bookmark.post_id == post_id)
-        .scalar_subquery()
     )

@@ -9,9 +9,8 @@ from blogapi.core.errors import error_responses
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
-from blogapi.posts.dependencies import AuthorFilter
-from blogapi.posts.schemas import TagName
-from blogapi.search import service
+from blogapi.posts.dependencies import AuthorFilter, TagFilter
+from blogapi.search import queries
 from blogapi.search.schemas import SearchHit, Suggestions
 
 router = APIRouter(
@@ -40,12 +39,12 @@ async def search(
     viewer: OptionalUser,
     page: PageDep,
     author: AuthorFilter = None,
-    tag: Annotated[list[TagName] | None, Query(max_length=10, description="All of")] = None,
+    tag: TagFilter = None,
 ) -> Response:
     """Published posts matching `q`, best first; titles weigh most, then summaries, then text."""
-    query = service.SearchQuery(text=q, author=author, tags=tag or [])
+    query = queries.SearchQuery(text=q, author=author, tags=tag or [])
     return cacheable_json(
-        request, await service.search_page(session, settings, query, page, viewer)
+        request, await queries.search_page(session, settings, query, page, viewer)
     )
 
 
@@ -54,4 +53,4 @@ async def suggest(
     request: Request, q: Annotated[str, Query(min_length=1, max_length=100)], session: SessionDep
 ) -> Response:
     """Autocomplete: up to ten tag names and post titles for what has been typed so far."""
-    return cacheable_json(request, Suggestions(data=await service.suggest(session, q)))
+    return cacheable_json(request, Suggestions(data=await queries.suggest(session, q)))

@@ -9,7 +9,9 @@ from blogapi.core.errors import Forbidden, NotFound, Unauthorized, error_respons
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
-from blogapi.tags import service
+from blogapi.posts import access as posts_access
+from blogapi.tags import queries, service
+from blogapi.tags.models import Tag
 from blogapi.tags.schemas import TagOut, TagRename
 from blogapi.users.models import User
 
@@ -21,22 +23,22 @@ TagSlug = Annotated[str, Path(min_length=1, max_length=30)]
 Editor = Annotated[User, Depends(require_role(Role.EDITOR))]
 
 
+def _out(tag: Tag, post_count: int) -> TagOut:
+    return TagOut(slug=tag.slug, post_count=post_count, created_at=tag.created_at)
+
+
 @router.get("", response_model=Page[TagOut])
 async def list_tags(request: Request, session: SessionDep, page: PageDep) -> Response:
     """Tags with published posts, the most used first."""
-    rows, total = await service.list_tags(session, page)
-    items = [
-        TagOut(slug=tag.slug, post_count=count, created_at=tag.created_at) for tag, count in rows
-    ]
+    rows, total = await queries.list_tags(session, page, posts_access.public_post_ids())
+    items = [_out(tag, count) for tag, count in rows]
     return cacheable_json(request, Page[TagOut].build(items, page, total))
 
 
 @router.get("/{slug}", response_model=TagOut, responses=error_responses(NotFound))
 async def read_tag(request: Request, slug: TagSlug, session: SessionDep) -> Response:
-    tag, count = await service.get_tag(session, slug)
-    return cacheable_json(
-        request, TagOut(slug=tag.slug, post_count=count, created_at=tag.created_at)
-    )
+    tag, count = await queries.get_tag(session, slug, posts_access.public_post_ids())
+    return cacheable_json(request, _out(tag, count))
 
 
 @router.patch("/{slug}", responses=error_responses(Unauthorized, Forbidden, NotFound))
@@ -44,7 +46,6 @@ async def rename_tag(
     slug: TagSlug, data: TagRename, session: SessionDep, _editor: Editor
 ) -> TagOut:
     """Editors: rename a tag, or merge it into the tag that already has the new name."""
-    tag, _ = await service.get_tag(session, slug)
+    tag, _ = await queries.get_tag(session, slug, posts_access.public_post_ids())
     renamed = await service.rename(session, tag, data.name)
-    tag, count = await service.get_tag(session, renamed.slug)
-    return TagOut(slug=tag.slug, post_count=count, created_at=tag.created_at)
+    return _out(*await queries.get_tag(session, renamed.slug, posts_access.public_post_ids()))

@@ -1,7 +1,24 @@
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
-from blogapi.posts.schemas import TagName
+from blogapi.core.slugs import slugify
+
+MAX_TAG_LENGTH = 30
+
+
+def _tag_name(value: str) -> str:
+    if len(value) > MAX_TAG_LENGTH:
+        raise ValueError(f"a tag has at most {MAX_TAG_LENGTH} characters")
+    slug = slugify(value, max_length=MAX_TAG_LENGTH)
+    if not slug:
+        raise ValueError("a tag needs at least one letter or digit")
+    return slug
+
+
+# A tag as written by a client (in a post, a filter or a rename), slugged.
+TagName = Annotated[str, Field(min_length=1), AfterValidator(_tag_name)]
 
 
 class TagOut(OutModel):

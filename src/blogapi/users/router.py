@@ -21,7 +21,8 @@ from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.media import service as media_service
 from blogapi.media import uploads
 from blogapi.media.dependencies import StorageDep
-from blogapi.users import service
+from blogapi.posts import service as posts_service
+from blogapi.users import queries, service
 from blogapi.users.dependencies import ManagedUser, OwnProfile, VisibleUser
 from blogapi.users.models import UserStatus
 from blogapi.users.schemas import (
@@ -66,6 +67,10 @@ async def delete_me(
 ) -> None:
     """Deactivate and anonymise your account (confirm with your password)."""
     await service.deactivate_account(session, settings, user, data.password)
+    # Accounts sit below posts and media (docs/design.md, "Domains point one way"): the route
+    # composes the three, in the same transaction.
+    await posts_service.delete_posts_of(session, user.id)
+    await media_service.delete_media_of(session, user.id)
 
 
 @router.put(
@@ -104,7 +109,7 @@ async def list_users(
     q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> Page[UserPrivate]:
     """Admins: every account, newest first, filtered by role, status or a part of name/email."""
-    users, total = await service.list_users(session, page, role=role, status=user_status, search=q)
+    users, total = await queries.list_users(session, page, role=role, status=user_status, search=q)
     return Page[UserPrivate].build([UserPrivate.model_validate(u) for u in users], page, total)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from blogapi.posts.slugs import MAX_SLUG_LENGTH, is_slug, slugify, with_suffix
+from blogapi.core.slugs import MAX_SLUG_LENGTH, is_slug, slugify, with_suffix
 
 
 @pytest.mark.parametrize(

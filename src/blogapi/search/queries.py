@@ -5,7 +5,6 @@ GIN index, `websearch_to_tsquery`, `ts_rank_cd` and `ts_headline`. SQLite: an FT
 kept by triggers, `bm25()` with column weights and `snippet()`.
 """
 
-import html
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,13 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.config import Settings
 from blogapi.core.pagination import Page, PageParams
+from blogapi.posts import access as posts_access
+from blogapi.posts import lists as posts_lists
 from blogapi.posts import queries as posts_queries
-from blogapi.posts import rendering
+from blogapi.posts.lists import PostFilters
 from blogapi.posts.models import Post
-from blogapi.posts.queries import PostFilters
 from blogapi.posts.schemas import PostSummary
 from blogapi.search import stopwords
-from blogapi.search.query import (
+from blogapi.search.rendering import LT_GT_STAND_INS, highlight_html
+from blogapi.search.schemas import SearchHit, Suggestion
+from blogapi.search.syntax import (
     MARK_END,
     MARK_START,
     clean,
@@ -30,8 +32,7 @@ from blogapi.search.query import (
     to_fts5,
     without_stopwords,
 )
-from blogapi.search.schemas import SearchHit, Suggestion
-from blogapi.tags import service as tags_service
+from blogapi.tags import queries as tags_queries
 from blogapi.users.models import User
 
 # Title matches weigh most, then the summary, then the body (FTS5 bm25 column weights).
@@ -41,15 +42,6 @@ HEADLINE_OPTIONS = (
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
 SUGGESTIONS = 10
-LT_GT_STAND_INS = "\ue002\ue003"
-RESTORE_LT_GT = str.maketrans(LT_GT_STAND_INS, "<>")
-
-
-def highlight_html(snippet: str) -> str:
-    """Escape everything, then turn the match markers into <mark> elements."""
-    snippet = snippet.translate(RESTORE_LT_GT)
-    escaped = html.escape(snippet, quote=False)
-    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
 # (post id, rank, highlight)
@@ -67,7 +59,7 @@ async def search(
     tags: list[str] | None = None,
 ) -> tuple[list[Hit], int]:
     """One page of matching posts the viewer may see, best first, and the number of matches."""
-    filters = posts_queries.filtered(PostFilters(author=author, tags=tags or []), viewer)
+    filters = posts_lists.filtered(PostFilters(author=author, tags=tags or []), viewer)
     if session.get_bind().dialect.name == "postgresql":
         return await _search_postgresql(session, settings, raw_query, params, filters)
     return await _search_sqlite(session, settings, raw_query, params, filters)
@@ -170,7 +162,7 @@ async def _found(
     hits, total = await search(
         session, settings, query.text, params, viewer=viewer, author=query.author, tags=query.tags
     )
-    summaries = await rendering.summaries_by_id(
+    summaries = await posts_queries.summaries_by_id(
         session, [post_id for post_id, _, _ in hits], viewer.id if viewer else None
     )
     return hits, summaries, total
@@ -229,7 +221,8 @@ async def suggest(session: AsyncSession, raw_query: str) -> list[Suggestion]:
             order.append(func.similarity(column, needle).desc())
         return condition, [*order, func.length(column), column]
 
-    tags = await tags_service.suggest(session, matching, SUGGESTIONS)
+    public = posts_access.public_post_ids()
+    tags = await tags_queries.suggest(session, matching, SUGGESTIONS, public)
     titles = await posts_queries.suggest_titles(session, matching, SUGGESTIONS)
     suggestions = [Suggestion(type="tag", text=slug, slug=slug) for slug in tags]
     suggestions += [Suggestion(type="post", text=title, slug=slug) for title, slug in titles]
