@@ -32,6 +32,7 @@ run-cluster: sync
 lint: sync
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 	$(RUN) hadolint Dockerfile
 	$(RUN) python scripts/validate_k8s.py
 	$(RUN) python scripts/validate_observability.py
