@@ -12,6 +12,7 @@ from blogapi.core.client_ip import client_ip
 from blogapi.core.config import Role, Settings, SettingsDep
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import Forbidden, Unauthorized
+from blogapi.core.http import SAFE_METHODS
 from blogapi.core.ratelimit import Decision, PolicyName, RateLimiter
 from blogapi.core.security import AccessClaims, decode_access_token
 from blogapi.users import queries as users_queries
@@ -134,7 +135,7 @@ def _caller_id(request: Request, settings: Settings) -> str | None:
 async def read_write_limit(request: Request, settings: SettingsDep) -> None:
     """Reads count per client address; writes per signed-in account (else per address)."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in SAFE_METHODS:
         _remember(request, await limiter.hit("read-ip", request_ip(request)))
         return
     caller = _caller_id(request, settings)

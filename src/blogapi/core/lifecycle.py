@@ -21,12 +21,11 @@ import uvicorn
 from fastapi import FastAPI
 from opentelemetry.sdk.trace import TracerProvider
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Settings
-from blogapi.core.db import create_engine, create_read_sessionmaker, create_sessionmaker
+from blogapi.core.db import create_engine, create_read_sessionmaker, create_sessionmaker, ping
 from blogapi.core.metrics import POOL
 from blogapi.core.observability import instrument_engine, uninstrument_engines
 
@@ -139,8 +138,7 @@ def install_drain_handler(delay_seconds: float) -> bool:
 async def _ping(settings: Settings) -> None:
     engine = create_engine(settings)
     try:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await ping(engine)
     finally:
         await engine.dispose()
 
