@@ -17,7 +17,8 @@ D, R, P, A = (
     PostStatus.PUBLISHED,
     PostStatus.ARCHIVED,
 )
-# DESIGN.md §6: who may make each allowed move. Every other move between two statuses is a 409.
+# Who may make each allowed move (docs/api.md, "Posts, tags, comments, likes and bookmarks").
+# Every other move between two statuses is a 409.
 OWNER, PUBLISHER, EDITOR = "owner", "publisher", "editor"
 ALLOWED = {
     (D, P): PUBLISHER,

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,7 +124,6 @@ async def refresh(
     )
     if claimed is None:
         await _reject_refresh(session, token_hash)
-    assert claimed is not None
     user = await users_queries.get_user(session, claimed.user_id)
     if user is None or user.deleted_at is not None:
         raise invalid_refresh_token()
@@ -132,7 +132,9 @@ async def refresh(
     return await _issue(session, settings, user, client, family=claimed)
 
 
-async def _reject_refresh(session: AsyncSession, token_hash: str) -> None:
+async def _reject_refresh(session: AsyncSession, token_hash: str) -> NoReturn:
+    """A token that could not be claimed: unknown, revoked or expired (401), or spent (reuse:
+    its family ends, 401 TOKEN_REUSED)."""
     token = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
     if token is None or token.revoked_at is not None or token.used_at is None:
         raise invalid_refresh_token()

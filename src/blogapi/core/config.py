@@ -92,8 +92,9 @@ class Settings(BaseSettings):
     db_connect_attempts: int = Field(default=5, ge=1, le=100)
     shutdown_delay_seconds: float = Field(default=0.0, ge=0, le=120)
     shutdown_drain_seconds: float = Field(default=30.0, gt=0, le=600)
-    # Start-up objects leave the cyclic GC's sight while serving (shorter pauses), for about
-    # 0.2 s at each start: worth it for a server, not for the hundreds of apps a test run starts.
+    # Start-up objects leave the cyclic GC's sight while serving (shorter pauses), for a full
+    # collection at each start: worth it for a server, not for the hundreds of apps a test run
+    # starts.
     gc_freeze: bool = True
     otel_exporter_otlp_endpoint: str | None = None
     otel_service_name: str = "blogapi"

@@ -219,7 +219,7 @@ async def core_execute(
     session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None
 ) -> Result[Any]:
     """Run a Core statement on the session's connection, past the ORM's execution layer (its
-    compile state and result set-up: post reads 8 % faster, lists 16 %): for the hot reads,
+    compile state and result set-up, measured in docs/performance.md): for the hot reads,
     whose selects name columns and build no ORM objects. One greenlet hop, as
     `session.execute`."""
     return (await core_execute_all(session, (statement, values)))[0]
@@ -238,9 +238,9 @@ async def core_execute_all(session: AsyncSession, *statements: Statement) -> lis
 @asynccontextmanager
 async def connection_released(session: AsyncSession) -> AsyncIterator[None]:
     """Commit what is done so far and hold no pooled connection (nor, on SQLite, the write
-    lock) during slow work that needs no database: password hashing, ~50 ms of CPU in a
-    thread. Without this, a burst of sign-ins holds every connection of the pool while the
-    hashes queue for threads, and other requests time out waiting for one. What follows runs
+    lock) during slow work that needs no database: password hashing in a thread, say.
+    Without this, a burst of sign-ins holds every connection of the pool while the hashes
+    queue for threads, and other requests time out waiting for one. What follows runs
     in a new write transaction. A transaction boundary: use it only where nothing written
     before it needs to be undone by what fails after it."""
     await session.commit()

@@ -68,7 +68,7 @@ def lifespan_for(
         if settings.gc_freeze:
             # What start-up built (routes, models, compiled statements: hundreds of thousands
             # of objects) lives as long as the process: out of the cyclic collector's sight,
-            # its full collections stop pausing requests (p99 of a post read: 119 -> 28 ms).
+            # its full collections stop pausing requests (docs/performance.md).
             gc.collect()
             gc.freeze()
         try:
