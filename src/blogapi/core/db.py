@@ -263,6 +263,11 @@ async def insert_or_ignore(session: AsyncSession, table: Any, rows: list[dict[st
     return int(getattr(result, "rowcount", 0))
 
 
+def escape_like(value: str) -> str:
+    """`value` as a literal inside a LIKE pattern written with `escape="\\"`."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 # Builds (condition, ordering) matching a text column against a search string; used by
 # autocomplete, which each domain runs over its own table.
 TextMatcher = Callable[[ColumnElement[str]], tuple[ColumnElement[bool], list[ColumnElement[Any]]]]

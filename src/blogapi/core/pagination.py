@@ -1,11 +1,13 @@
 """Page parameters and the list envelope `{"data": [...], "pagination": {...}}`."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import ColumnElement, Integer, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 MAX_PAGE = 1_000_000
 # For statements built once: bind {"offset": params.offset, "limit": params.limit}.
@@ -56,3 +58,22 @@ def pagination(params: PageParams, total: int) -> dict[str, int]:
     """The `pagination` member of a page, as plain data (for documents)."""
     total_pages = (total + params.limit - 1) // params.limit
     return {"page": params.page, "limit": params.limit, "total": total, "total_pages": total_pages}
+
+
+Row = TypeVar("Row")
+
+
+async def rows_page(
+    session: AsyncSession,
+    entity: type[Row],
+    conditions: Sequence[ColumnElement[bool]],
+    order: Sequence[Any],
+    params: PageParams,
+) -> tuple[Sequence[Row], int]:
+    """One page of `entity` objects matching `conditions`, and how many match: two statements,
+    for the lists that answer with models (admin lists, an account's media)."""
+    total = await session.scalar(select(func.count()).select_from(entity).where(*conditions))
+    rows = await session.scalars(
+        select(entity).where(*conditions).order_by(*order).offset(params.offset).limit(params.limit)
+    )
+    return rows.all(), total or 0

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import utcnow
 from blogapi.core.errors import Conflict, NotFound
-from blogapi.core.pagination import PageParams
+from blogapi.core.pagination import PageParams, rows_page
 from blogapi.mail.models import OutboxEmail, OutboxStatus
 from blogapi.mail.templates import Message
 
@@ -111,15 +111,8 @@ async def list_emails(
     session: AsyncSession, status: OutboxStatus | None, params: PageParams
 ) -> tuple[Sequence[OutboxEmail], int]:
     conditions = [] if status is None else [OutboxEmail.status == status.value]
-    total = await session.scalar(select(func.count()).select_from(OutboxEmail).where(*conditions))
-    rows = await session.scalars(
-        select(OutboxEmail)
-        .where(*conditions)
-        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
-        .offset(params.offset)
-        .limit(params.limit)
-    )
-    return rows.all(), total or 0
+    newest_first = [OutboxEmail.created_at.desc(), OutboxEmail.id.desc()]
+    return await rows_page(session, OutboxEmail, conditions, newest_first, params)
 
 
 async def requeue(session: AsyncSession, email_id: uuid.UUID) -> OutboxEmail:

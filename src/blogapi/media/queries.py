@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import utcnow
-from blogapi.core.pagination import PageParams
+from blogapi.core.pagination import PageParams, rows_page
 from blogapi.media.models import Media, MediaPurpose
 from blogapi.media.schemas import ResponsiveImage
 
@@ -31,15 +31,8 @@ async def list_media(
         Media.purpose == MediaPurpose.UPLOAD.value,
         Media.deleted_at.is_(None),
     ]
-    total = await session.scalar(select(func.count()).select_from(Media).where(*conditions))
-    rows = await session.scalars(
-        select(Media)
-        .where(*conditions)
-        .order_by(Media.created_at.desc(), Media.id.desc())
-        .offset(params.offset)
-        .limit(params.limit)
-    )
-    return rows.all(), total or 0
+    newest_first = [Media.created_at.desc(), Media.id.desc()]
+    return await rows_page(session, Media, conditions, newest_first, params)
 
 
 async def get_upload(session: AsyncSession, media_id: uuid.UUID) -> Media | None:

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.config import Settings
+from blogapi.core.db import escape_like
 from blogapi.core.pagination import Page, PageParams
 from blogapi.posts import access as posts_access
 from blogapi.posts import lists as posts_lists
@@ -197,17 +198,13 @@ async def search_posts(
     return Page[PostSummary].build(summaries, params, total)
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def suggest(session: AsyncSession, raw_query: str) -> list[Suggestion]:
     """Up to ten tag names and post titles that start with (or, on PostgreSQL, resemble) q."""
     needle = clean(raw_query).lower()
     if not needle:
         return []
     fuzzy = session.get_bind().dialect.name == "postgresql"
-    prefix = _escape_like(needle) + "%"
+    prefix = escape_like(needle) + "%"
     word_start = "% " + prefix
 
     def matching(

@@ -4,14 +4,15 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from blogapi.core.config import Role
+from blogapi.core.db import escape_like
 from blogapi.core.errors import NotFound
-from blogapi.core.pagination import PageParams
+from blogapi.core.pagination import PageParams, rows_page
 from blogapi.users.models import User, UserStatus
 from blogapi.users.schemas import USERNAME_PATTERN
 
@@ -59,20 +60,12 @@ async def list_users(
     if status is not None:
         conditions.append(User.status == status.value)
     if search:
-        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+        pattern = f"%{escape_like(search.lower())}%"
         conditions.append(
             or_(User.username.like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
         )
-    total = await session.scalar(select(func.count()).select_from(User).where(*conditions))
-    users = await session.scalars(
-        select(User)
-        .where(*conditions)
-        .order_by(User.created_at.desc(), User.id.desc())
-        .offset(params.offset)
-        .limit(params.limit)
-    )
-    return users.all(), total or 0
+    newest_first = [User.created_at.desc(), User.id.desc()]
+    return await rows_page(session, User, conditions, newest_first, params)
 
 
 async def get_many(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
