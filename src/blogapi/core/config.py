@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     secret_key: str = ""
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl_days: int = Field(default=30, ge=1, le=365)
+    # A refresh token presented again this soon after its rotation gets the same successor
+    # (two tabs refreshing at once); later, it is reuse and ends the session family.
+    refresh_reuse_grace_seconds: float = Field(default=10.0, ge=0, le=300)
+    # How stale a process's view of revoked sessions may be: their access tokens fail within it.
+    session_revocation_poll_seconds: float = Field(default=0.5, gt=0, le=1)
     jwt_issuer: str = "blogapi"
     jwt_audience: str = "blogapi"
     redis_url: str | None = None
@@ -54,6 +59,13 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] | None = None
     access_log: bool = True
+    # Host names the API answers to (Starlette's TrustedHostMiddleware); required in production.
+    allowed_hosts: Annotated[list[str], NoDecode] = []
+    docs_enabled: bool = True  # /docs, /redoc and /openapi.json
+    # Bearer token /metrics requires when set; production refuses to start without one unless
+    # METRICS_PUBLIC=true.
+    metrics_token: str | None = None
+    metrics_public: bool = False
     # Unset: http://<HOST>:<PORT> (127.0.0.1 for a wildcard host), so links follow `--port`.
     public_base_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     http_cache_max_age: int = Field(default=60, ge=0, le=86_400)
@@ -76,6 +88,7 @@ class Settings(BaseSettings):
     rate_limit_write_user: str = "60/minute"
     rate_limit_read_ip: str = "300/minute"
     rate_limit_email_ip: str = "5/minute"
+    rate_limit_email_change_user: str = "3/hour"
     trusted_proxies: Annotated[list[str], NoDecode] = []
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -85,6 +98,9 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     email_from: str = "Blog API <no-reply@localhost>"
     mail_dir: str = str(DATA_DIR / "mail")
+    # Links in reset and verification emails; `{token}` is replaced. Unset: the API's own pages.
+    reset_url_template: str | None = Field(default=None, pattern=r"^https?://\S*\{token\}\S*$")
+    verify_url_template: str | None = Field(default=None, pattern=r"^https?://\S*\{token\}\S*$")
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
     outbox_backoff_seconds: float = Field(default=30.0, gt=0, le=3600)
     outbox_lease_seconds: int = Field(default=300, ge=10, le=86_400)
@@ -99,10 +115,16 @@ class Settings(BaseSettings):
     otel_exporter_otlp_endpoint: str | None = None
     otel_service_name: str = "blogapi"
     sentry_dsn: str | None = None
+    # Content that cannot be rendered to HTML within this is refused (400 on `content`).
+    markdown_render_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     search_language: str = Field(default="english", pattern=r"^[a-z_]{2,40}$")
     max_upload_size_mb: int = Field(default=10, ge=1, le=1024)
     media_quota_mb: int = Field(default=500, ge=1, le=10_000_000)
     media_max_pixels: int = Field(default=50_000_000, ge=10_000, le=1_000_000_000)
+    # Pixels a process decodes at once, all uploads together: memory, not just each image, is
+    # bounded. An upload that would pass it waits up to MEDIA_DECODE_WAIT_SECONDS, then 503.
+    media_decode_budget_pixels: int = Field(default=50_000_000, ge=10_000, le=2_000_000_000)
+    media_decode_wait_seconds: float = Field(default=10.0, ge=0, le=120)
     media_purge_after_seconds: float = Field(default=3600.0, ge=0, le=30 * 86_400)
     storage_backend: Literal["local", "s3"] = "local"
     media_dir: str = str(DATA_DIR / "media")
@@ -119,6 +141,13 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [host.strip() for host in value.split(",") if host.strip()]
         return value
 
     @field_validator("trusted_proxies", mode="before")
@@ -146,6 +175,7 @@ class Settings(BaseSettings):
         "rate_limit_write_user",
         "rate_limit_read_ip",
         "rate_limit_email_ip",
+        "rate_limit_email_change_user",
     )
     @classmethod
     def _check_limit(cls, value: str) -> str:
