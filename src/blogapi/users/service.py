@@ -128,7 +128,30 @@ async def deactivate_account(
     await session.flush()
 
 
+async def _keep_an_active_admin(session: AsyncSession, user: User) -> None:
+    """Refuse a change that would leave no active admin: `user` stops being one.
+
+    Every active admin's row is locked, always in id order, so two admins demoting each other
+    at once queue up instead of both seeing the other still there (PostgreSQL re-reads a
+    locked row once it is released; SQLite writers run one at a time)."""
+    admins = await session.scalars(
+        select(User.id)
+        .where(
+            User.role == Role.ADMIN.value,
+            User.status == UserStatus.ACTIVE.value,
+            User.deleted_at.is_(None),
+        )
+        .order_by(User.id)
+        .with_for_update()
+    )
+    if list(admins) == [user.id]:
+        raise Conflict("This is the last active admin; make another admin first")
+
+
 async def change_role(session: AsyncSession, user: User, role: Role) -> User:
+    if role is not Role.ADMIN:
+        await _keep_an_active_admin(session, user)
+    await session.refresh(user)
     user.role = role.value
     await session.flush()
     return user
@@ -139,6 +162,9 @@ async def change_status(
 ) -> User:
     if user.id == actor.id:
         raise Forbidden("You cannot change your own status")
+    if status is not UserStatus.ACTIVE:
+        await _keep_an_active_admin(session, user)
+    await session.refresh(user)
     user.status = status.value
     await session.flush()
     return user
