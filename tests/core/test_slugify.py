@@ -2,7 +2,7 @@
 
 import pytest
 
-from blogapi.core.slugs import MAX_SLUG_LENGTH, is_slug, slugify, with_suffix
+from blogapi.core.slugs import MAX_SLUG_LENGTH, as_uuid, is_slug, slugify, with_suffix
 
 
 @pytest.mark.parametrize(
@@ -68,4 +68,29 @@ def test_is_slug_accepts_lower_case_hyphenated_words(value: str) -> None:
     ["", "A", "a--b", "-a", "a-", "a_b", "a b", "ü", "a/b", "a" * (MAX_SLUG_LENGTH + 1), "a\n"],
 )
 def test_is_slug_rejects_anything_else(value: str) -> None:
+    assert not is_slug(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0190c0c0-0000-7000-8000-000000000000",
+        "0190C0C0000070008000000000000000",
+        "cafebabe cafebabe cafebabe cafebabe",
+        "{0190c0c0-0000-7000-8000-000000000000}",
+    ],
+)
+def test_a_slug_never_parses_as_a_uuid(text: str) -> None:
+    slug = slugify(text)
+
+    assert slug.endswith("-post")
+    assert is_slug(slug)
+    assert as_uuid(slug) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["0190c0c0-0000-7000-8000-000000000000", "deadbeef-deadbeef-deadbeef-deadbeef"]
+)
+def test_a_value_that_parses_as_a_uuid_is_not_a_slug(value: str) -> None:
+    assert as_uuid(value) is not None
     assert not is_slug(value)

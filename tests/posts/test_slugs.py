@@ -4,11 +4,22 @@ import asyncio
 import uuid
 
 import httpx
-from factories import POSTS, create_post, own_posts, read_post, set_post, signed_in
+import pytest
+from factories import (
+    POSTS,
+    assert_error,
+    create_post,
+    own_posts,
+    read_post,
+    set_post,
+    signed_in,
+)
 from fastapi import FastAPI
+from sqlalchemy import update
 
 from blogapi.core.config import Role
 from blogapi.core.slugs import is_slug
+from blogapi.posts.models import Post
 
 
 async def test_repeated_titles_get_numbered_slugs(app: FastAPI, client: httpx.AsyncClient) -> None:
@@ -205,14 +216,60 @@ async def test_a_long_repeated_title_gets_suffixed_slugs_that_still_fit(
     assert slugs[2].endswith("-3")
 
 
-async def test_a_slug_that_looks_like_an_id_still_finds_its_post(
+async def test_a_title_that_looks_like_an_id_gets_a_slug_that_does_not(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
     author = await signed_in(app, client)
-    by_title = await create_post(client, author, title="12345678901234567890123456789012")
-    explicit = await create_post(client, author, slug="0190c0c0-0000-7000-8000-000000000000")
+    digits = await create_post(client, author, title="12345678901234567890123456789012")
     hexish = await create_post(client, author, title="cafebabe cafebabe cafebabe cafebabe")
-    for post in (by_title, explicit, hexish):
+
+    assert digits["slug"] == "12345678901234567890123456789012-post"
+    assert hexish["slug"] == "cafebabe-cafebabe-cafebabe-cafebabe-post"
+    for post in (digits, hexish):
         response = await read_post(client, post["slug"])
         assert response.status_code == 200, post["slug"]
         assert response.json()["id"] == post["id"]
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "0190c0c0-0000-7000-8000-000000000000",
+        "0190c0c0000070008000000000000000",
+        "0190-c0c0-0000-7000-8000-0000-0000-0000",
+    ],
+)
+async def test_an_explicit_slug_that_looks_like_an_id_is_400(
+    app: FastAPI, client: httpx.AsyncClient, slug: str
+) -> None:
+    author = await signed_in(app, client)
+
+    response = await client.post(
+        POSTS, json={"title": "Hello", "content": "Text.", "slug": slug}, headers=author.headers
+    )
+
+    assert_error(response, 400, "VALIDATION_ERROR", field="slug")
+    assert (await own_posts(client, author)) == []
+
+
+async def test_a_ref_that_is_an_id_names_that_post_and_no_other(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    target = await create_post(client, author, title="The real one")
+    squatter = await create_post(client, author, title="The squatter")
+    # A row from before slugs were checked: the squatter's slug is the target's id.
+    async with app.state.sessionmaker() as session:
+        await session.execute(
+            update(Post).where(Post.id == uuid.UUID(squatter["id"])).values(slug=target["id"])
+        )
+        await session.commit()
+
+    read = await read_post(client, target["id"])
+    comment = await client.post(
+        f"{POSTS}/{target['id']}/comments", json={"content": "Hi"}, headers=author.headers
+    )
+
+    assert read.json()["id"] == target["id"]
+    assert comment.status_code == 201, comment.text
+    assert comment.json()["post_id"] == target["id"]

@@ -8,7 +8,6 @@ that changes the SQL text: the reader's audience, whether a ref can be an id, th
 present.
 """
 
-import contextlib
 import enum
 import re
 import uuid
@@ -20,6 +19,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from blogapi.core.config import Role
 from blogapi.core.db import UTCDateTime, utcnow
+from blogapi.core.slugs import as_uuid
 from blogapi.posts.models import Post, PostStatus
 from blogapi.users.models import User
 
@@ -106,18 +106,17 @@ def viewer_values(viewer: User | None) -> dict[str, Any]:
     return values
 
 
-def ref_condition(may_be_id: bool) -> ColumnElement[bool]:
-    """A post by slug, or by id or slug (a slug may look like an id: a title can be hex)."""
-    slug = Post.slug == REF_SLUG
-    return or_(Post.id == REF_ID, slug) if may_be_id else slug
+def ref_condition(is_id: bool) -> ColumnElement[bool]:
+    """A post by id, or by slug. A ref that parses as a UUID is an id and nothing else: no
+    slug looks like one (`core.slugs`), so a slug can never capture requests meant for a post's
+    id (its comments, likes, bookmarks)."""
+    return Post.id == REF_ID if is_id else Post.slug == REF_SLUG
 
 
 def ref_values(ref: str) -> dict[str, Any] | None:
-    """REF_SLUG and, when `ref` is a UUID, REF_ID; None for a ref that can name no post
+    """REF_ID when `ref` is a UUID, else REF_SLUG; None for a ref that can name no post
     (nothing odd, a NUL say, is sent to the database)."""
     if not _REF.fullmatch(ref):
         return None
-    values: dict[str, Any] = {"ref_slug": ref.lower()}
-    with contextlib.suppress(ValueError):
-        values["ref_id"] = uuid.UUID(ref)
-    return values
+    post_id = as_uuid(ref)
+    return {"ref_id": post_id} if post_id is not None else {"ref_slug": ref.lower()}

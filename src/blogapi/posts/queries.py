@@ -64,8 +64,8 @@ def post_select(*, viewer: bool, full: bool) -> Select[Any]:
 
 
 @functools.cache
-def _post_by_ref(may_be_id: bool, who: access.Audience, bodies: bool) -> Select[Post]:
-    statement = select(Post).where(access.ref_condition(may_be_id), access.visible(who))
+def _post_by_ref(is_id: bool, who: access.Audience, bodies: bool) -> Select[Post]:
+    statement = select(Post).where(access.ref_condition(is_id), access.visible(who))
     return statement if bodies else statement.options(*WITHOUT_BODIES)
 
 
@@ -95,10 +95,10 @@ async def _document(
 
 
 @functools.cache
-def _full_post(may_be_id: bool, who: access.Audience) -> Select[Any]:
+def _full_post(is_id: bool, who: access.Audience) -> Select[Any]:
     viewer = who is not access.Audience.ANONYMOUS
     return post_select(viewer=viewer, full=True).where(
-        access.ref_condition(may_be_id), access.visible(who)
+        access.ref_condition(is_id), access.visible(who)
     )
 
 

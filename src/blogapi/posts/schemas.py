@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, Field
 
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
-from blogapi.core.slugs import is_slug
+from blogapi.core.slugs import as_uuid, is_slug
 from blogapi.posts.models import PostStatus
 from blogapi.tags.schemas import TagName
 
@@ -17,6 +17,8 @@ def _unique_tags(values: list[str]) -> list[str]:
 
 
 def _slug(value: str) -> str:
+    if as_uuid(value) is not None:
+        raise ValueError("must not look like an id (a UUID): a post's id already names it")
     if not is_slug(value):
         raise ValueError("lower-case letters, digits and single hyphens, at most 100 characters")
     return value
