@@ -98,6 +98,15 @@ def may_edit(post: Post, user: User) -> bool:
     return post.author_id == user.id or user.has_role(Role.EDITOR)
 
 
+def may_rewrite(post: Post, user: User, *, unpublishing: bool) -> bool:
+    """Whether `user`, who may edit the post, may change it now: a contributor's work is
+    reviewed before it goes live, so once published (or scheduled) only authors and editors
+    change it; the contributor may still take it down (to a draft or archived), and drafts and
+    posts sent back stay theirs."""
+    published = post.status == PostStatus.PUBLISHED.value
+    return user.has_role(Role.AUTHOR) or not published or unpublishing
+
+
 def viewer_values(viewer: User | None) -> dict[str, Any]:
     """The values of NOW and VIEWER_ID for this reader."""
     values: dict[str, Any] = {"now": utcnow()}

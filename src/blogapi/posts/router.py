@@ -17,7 +17,7 @@ from blogapi.core.errors import (
 from blogapi.core.http_cache import cacheable_json, if_match_versions
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
-from blogapi.posts import lists, queries, service
+from blogapi.posts import access, lists, queries, service
 from blogapi.posts.dependencies import AuthorFilter, EditablePost, PostRef, TagFilter
 from blogapi.posts.lists import PostFilters, PostSort
 from blogapi.posts.models import PostStatus
@@ -110,7 +110,11 @@ async def update_post(
     user: CurrentUser,
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
-    """Edit (author or editor). Send the ETag as If-Match: a stale one is 412, nothing changes."""
+    """Edit (author or editor; a contributor only until the post is published). Send the ETag
+    as If-Match: a stale one is 412, nothing changes."""
+    unpublishing = changes.status not in (None, PostStatus.PUBLISHED)
+    if not access.may_rewrite(post, user, unpublishing=unpublishing):
+        raise Forbidden("A contributor may not edit a post once it is published or scheduled")
     expected = if_match_versions(if_match)
     post = await service.update_post(session, post, user, changes, expected_versions=expected)
     out, version = await queries.reread(session, post, user)
