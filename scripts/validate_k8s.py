@@ -42,6 +42,7 @@ MIGRATE_JOB = "blogapi-migrate"
 CONFIGMAP = "blogapi-config"
 SECRET = "blogapi-secrets"  # noqa: S105 (the Secret object's name, not a secret value)
 SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SMTP_PASSWORD", "SENTRY_DSN"}
+SECRET_SETTINGS |= {"METRICS_TOKEN"}
 
 Manifest = dict[str, Any]
 POD_OWNERS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}

@@ -29,6 +29,9 @@ def start(args: list[str], cwd: Path, **env: str) -> subprocess.Popen[bytes]:
     environment = {
         **os.environ,
         "ENVIRONMENT": "production",
+        # What production requires besides the key: the hosts served, and who may scrape.
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "METRICS_PUBLIC": "true",
         "SECRET_KEY": TEST_SECRET,
         "LOG_LEVEL": "WARNING",
         **env,

@@ -16,21 +16,25 @@ from blogapi.core.lifecycle import BackgroundStarter, lifespan_for
 from blogapi.core.logging import configure_logging
 from blogapi.core.middleware import (
     AccessLogMiddleware,
+    AllowedHostsMiddleware,
     AllowlistCORSMiddleware,
     BodyLimitMiddleware,
     RateLimitHeadersMiddleware,
     RequestIdMiddleware,
+    RequestTargetMiddleware,
     SecurityHeadersMiddleware,
     UnhandledErrorMiddleware,
 )
 from blogapi.core.observability import configure_sentry, tracer_provider_for
 from blogapi.core.ratelimit import RateLimiter
+from blogapi.core.routing import install_slash_redirects
 from blogapi.health.router import router as health_router
 from blogapi.mail.router import router as mail_router
 from blogapi.mail.worker import start_dev_mail_worker
 from blogapi.media.router import MEDIA_PATH, files_router
 from blogapi.media.router import router as media_router
 from blogapi.media.storage import storage_for
+from blogapi.pages.router import router as pages_router
 from blogapi.posts.router import router as posts_router
 from blogapi.reactions.router import router as reactions_router
 from blogapi.search.router import router as search_router
@@ -78,6 +82,7 @@ ROUTERS = (
     media_router,
     files_router,
     mail_router,
+    pages_router,
 )
 
 # Run beside the app while it serves; each decides from the settings whether it runs at all.
@@ -92,6 +97,11 @@ def middleware_for(settings: Settings) -> list[Middleware]:
         Middleware(RateLimitHeadersMiddleware),
         Middleware(RequestIdMiddleware),
         Middleware(UnhandledErrorMiddleware),
+    ]
+    if settings.allowed_hosts and "*" not in settings.allowed_hosts:
+        middleware.append(Middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_hosts))
+    middleware += [
+        Middleware(RequestTargetMiddleware),
         Middleware(
             BodyLimitMiddleware,
             max_body_bytes=settings.max_body_bytes,
@@ -134,6 +144,13 @@ def create_app(
         lifespan=lifespan_for(settings, tracer_provider, background=BACKGROUND_TASKS),
         openapi_tags=OPENAPI_TAGS,
         middleware=middleware_for(settings),
+        # Off in production by default (the overlay): the inventory of routes is no secret,
+        # but it need not be served to everyone.
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+        # Slash redirects are built on PUBLIC_BASE_URL, never on the Host header (routing.py).
+        redirect_slashes=False,
         telemetry={
             "tracer_provider": tracer_provider,
             "tracing": tracer_provider is not None,
@@ -147,6 +164,7 @@ def create_app(
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     app.state.storage = storage_for(settings)
     install_error_handlers(app)
+    install_slash_redirects(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

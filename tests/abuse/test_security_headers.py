@@ -125,7 +125,8 @@ async def test_docs_pages_get_a_policy_that_lets_them_load(
 
 
 async def test_hsts_is_sent_in_production(database_url: str) -> None:
-    async with own_app(database_url, environment="production") as (app, client):
+    production = {"environment": "production", "allowed_hosts": ["test"], "metrics_public": True}
+    async with own_app(database_url, **production) as (app, client):
         account = await signed_in(app, client)
         responses = [
             await client.get("/health"),

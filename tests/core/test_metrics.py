@@ -104,3 +104,30 @@ async def test_db_pool_connections_in_use_counts_checked_out_connections(
     assert samples(idle, "db_pool_connections_in_use") == [({}, 0.0)]
     assert samples(busy, "db_pool_connections_in_use") == [({}, 1.0)]
     assert samples(busy, "db_pool_size")
+
+
+@pytest.mark.parametrize(
+    ("authorization", "code"),
+    [
+        (None, "AUTHENTICATION_REQUIRED"),
+        ("Bearer wrong", "INVALID_TOKEN"),
+        ("Basic c2NyYXBl", "AUTHENTICATION_REQUIRED"),
+    ],
+)
+async def test_with_a_metrics_token_metrics_need_it(
+    database_url: str, authorization: str | None, code: str
+) -> None:
+    app = create_app(make_settings(database_url, metrics_token="scrape-token-1"))
+    headers = {"authorization": authorization} if authorization else {}
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
+    ):
+        refused = await client.get("/metrics", headers=headers)
+        allowed = await client.get("/metrics", headers={"authorization": "Bearer scrape-token-1"})
+
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == code
+    assert "http_requests" not in refused.text
+    assert allowed.status_code == 200
+    assert "http_requests_total" in allowed.text or "# HELP" in allowed.text

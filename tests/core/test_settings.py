@@ -53,11 +53,42 @@ def test_production_reads_a_short_secret_key_from_the_environment_and_refuses_it
 def test_production_accepts_a_32_byte_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("ALLOWED_HOSTS", "api.example.com")
+    monkeypatch.setenv("METRICS_TOKEN", "a-scrape-token")
 
     loaded = Settings(_env_file=None)  # type: ignore[call-arg]
 
     assert loaded.jwt_secret() == GOOD_SECRET
     assert not Path("data").exists()
+
+
+PRODUCTION = {"environment": "production", "secret_key": GOOD_SECRET}
+
+
+@pytest.mark.parametrize("hosts", [None, "", "*", "api.example.com,*"])
+def test_production_needs_the_hosts_it_serves(
+    monkeypatch: pytest.MonkeyPatch, hosts: str | None
+) -> None:
+    if hosts is not None:
+        monkeypatch.setenv("ALLOWED_HOSTS", hosts)
+
+    with pytest.raises(ValidationError, match="ALLOWED_HOSTS"):
+        settings(**PRODUCTION, metrics_public=True)
+
+
+def test_production_needs_a_metrics_token_or_metrics_said_public() -> None:
+    hosts = {"allowed_hosts": ["api.example.com"]}
+
+    with pytest.raises(ValidationError, match="METRICS_TOKEN"):
+        settings(**PRODUCTION, **hosts)
+    assert settings(**PRODUCTION, **hosts, metrics_token="t").metrics_token == "t"
+    assert settings(**PRODUCTION, **hosts, metrics_public=True).metrics_public
+
+
+def test_allowed_hosts_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLOWED_HOSTS", " api.example.com, *.example.org ,")
+
+    assert settings().allowed_hosts == ["api.example.com", "*.example.org"]
 
 
 def test_a_short_secret_key_is_refused_in_development_too() -> None:

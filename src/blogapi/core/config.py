@@ -223,6 +223,20 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _check_production_exposure(self) -> "Settings":
+        """In production, say which hosts the API serves and keep /metrics to its scraper."""
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        if not self.allowed_hosts or "*" in self.allowed_hosts:
+            raise ValueError("ALLOWED_HOSTS must name the API's host names in production")
+        if not self.metrics_token and not self.metrics_public:
+            raise ValueError(
+                "METRICS_TOKEN must be set in production (or METRICS_PUBLIC=true, when a "
+                "network policy keeps /metrics private)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_storage(self) -> "Settings":
         if self.storage_backend == "s3" and not self.s3_bucket:
             raise ValueError("S3_BUCKET must be set when STORAGE_BACKEND=s3")

@@ -184,7 +184,7 @@ async def _handle_validation(_request: Request, exc: Exception) -> Response:
     return error_response(400, "VALIDATION_ERROR", "Invalid request data", _validation_details(exc))
 
 
-async def _handle_http(_request: Request, exc: Exception) -> Response:
+async def handle_http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, message = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", str(exc.detail)))
     if exc.status_code == 400 and isinstance(exc.detail, str):
@@ -239,7 +239,7 @@ def internal_error_response() -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _handle_app_error)
     app.add_exception_handler(RequestValidationError, _handle_validation)
-    app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(DBAPIError, _handle_dbapi)
     for exc_class in (PoolTimeoutError, ConnectionError, TimeoutError):
         app.add_exception_handler(exc_class, _handle_database_down)

@@ -1,6 +1,7 @@
 """Liveness, readiness and Prometheus metrics."""
 
 import asyncio
+import hmac
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel
 
 from blogapi import __version__
 from blogapi.core.db import ping
+from blogapi.core.errors import Unauthorized
 from blogapi.core.lifecycle import is_draining
 from blogapi.core.metrics import OUTBOX_BACKLOG, render_metrics
 from blogapi.core.responses import json_response
@@ -70,9 +72,22 @@ async def ready(request: Request, response: Response) -> Readiness:
     return Readiness(status="ready" if ok else "unavailable", checks=results)
 
 
+def _check_scraper(request: Request) -> None:
+    """With METRICS_TOKEN set, /metrics is the scraper's alone (Authorization: Bearer)."""
+    token: str | None = request.app.state.settings.metrics_token
+    if token is None:
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise Unauthorized("Send the metrics token as a bearer token")
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Unauthorized("Invalid metrics token", code="INVALID_TOKEN")
+
+
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
     """Prometheus exposition; the outbox backlog is counted now (skipped if the DB is away)."""
+    _check_scraper(request)
     try:
         async with request.app.state.sessionmaker() as session:
             backlog = await asyncio.wait_for(mail_service.backlog(session), CHECK_TIMEOUT_SECONDS)

@@ -22,7 +22,8 @@ NO_STORE_HEADER = (b"cache-control", NO_STORE.encode())
 class SecurityHeadersMiddleware(Layer):
     """nosniff, no referrer, no framing and a CSP on every response; HSTS in production;
     `Cache-Control: no-store` on every response whose route set no cache policy of its own
-    (public reads set theirs: `core/http_cache.py`)."""
+    (public reads set theirs: `core/http_cache.py`). A route that sets its own CSP keeps it
+    (the HTML pages of `pages/`): two policies would both apply, and the API's forbids forms."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         super().__init__(app)
@@ -33,6 +34,7 @@ class SecurityHeadersMiddleware(Layer):
         ]
         if hsts:
             common.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+        self.common_headers = common
         self.api_headers = [*common, (b"content-security-policy", API_CSP.encode())]
         self.docs_headers = [*common, (b"content-security-policy", DOCS_CSP.encode())]
 
@@ -45,7 +47,9 @@ class SecurityHeadersMiddleware(Layer):
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", []), *extra]
+                own = message.get("headers", [])
+                has_csp = any(key.lower() == b"content-security-policy" for key, _ in own)
+                headers = [*own, *(self.common_headers if has_csp else extra)]
                 if not any(key.lower() == b"cache-control" for key, _ in headers):
                     headers.append(NO_STORE_HEADER)
                 message["headers"] = headers
