@@ -3,6 +3,7 @@
 import asyncio
 import hashlib
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,22 +32,44 @@ def _hasher(settings: Settings) -> PasswordHash:
     return _password_hash(settings.environment is Environment.TEST)
 
 
+def normalise_password(password: str) -> str:
+    """NFKC (NIST SP 800-63B 5.1.1.2): a password typed in another Unicode form (a ligature,
+    full-width digits, an accent composed or not) is the same password."""
+    return unicodedata.normalize("NFKC", password)
+
+
 async def hash_password(settings: Settings, password: str) -> str:
-    return await asyncio.to_thread(_hasher(settings).hash, password)
+    return await asyncio.to_thread(_hasher(settings).hash, normalise_password(password))
 
 
 async def verify_password(
     settings: Settings, password: str, password_hash: str | None
 ) -> tuple[bool, str | None]:
-    """Verify off the event loop; returns (valid, a new hash when the old one is outdated).
+    """Verify off the event loop; returns (valid, a new hash when the stored one is outdated).
 
-    With no hash (unknown account) a dummy hash is verified, so both cases take as long.
+    With no hash (unknown account) a dummy hash is verified as many times, so both cases take
+    as long.
     """
-    hasher = _hasher(settings)
+    return await asyncio.to_thread(_verify, _hasher(settings), password, password_hash)
+
+
+def _verify(
+    hasher: PasswordHash, password: str, password_hash: str | None
+) -> tuple[bool, str | None]:
+    normalised = normalise_password(password)
+    # Hashes made before passwords were normalised hold the raw string: a password that NFKC
+    # changes is tried raw as well, then stored normalised.
+    candidates = [normalised] if normalised == password else [normalised, password]
     if password_hash is None:
-        await asyncio.to_thread(hasher.verify, password, _dummy_hash(hasher))
+        for candidate in candidates:
+            hasher.verify(candidate, _dummy_hash(hasher))
         return False, None
-    return await asyncio.to_thread(hasher.verify_and_update, password, password_hash)
+    valid, new_hash = hasher.verify_and_update(normalised, password_hash)
+    if valid or len(candidates) == 1:
+        return valid, new_hash
+    if hasher.verify(password, password_hash):
+        return True, hasher.hash(normalised)
+    return False, None
 
 
 @lru_cache
