@@ -80,21 +80,25 @@ async def login(
 ) -> IssuedTokens:
     """Same answer, in about the same time, for an unknown account and a wrong password.
 
-    Attempts are counted per account name (hashed), existing or not, and a success clears
-    the count: past the limit the name gets 429 for the rest of the window, so guessing slows
-    down without telling whether the account exists, and the owner waits a minute at most.
+    Each attempt counts twice, before the password is checked (so concurrent guesses cannot
+    slip past), and a success clears both counts; the owner waits one window at most:
+    - per name typed (hashed), existing or not: past the limit the name gets 429;
+    - per account, whichever of its names was typed: past the limit no password is checked,
+      the right one gets the same 401 as a wrong one. A 429 here would tell that an email and
+      a username are one account. An unknown name counts against itself in its place.
     """
-    account_key = hashed(login)
-    # Count the attempt before checking the password, so concurrent guesses cannot slip
-    # past the limit; a successful sign-in clears the count again.
-    await limiter.hit("login-account", account_key)
+    name_key = hashed(login)
+    await limiter.hit("login-account", name_key)
     user = await users_queries.find_by_login(session, login)
+    account_key = f"account:{user.id}" if user else f"name:{name_key}"
+    may_try = await limiter.within("login-account", account_key)
     async with connection_released(session):
         valid, new_hash = await verify_password(
-            settings, password, user.password_hash if user else None
+            settings, password, user.password_hash if user and may_try else None
         )
-    if user is None or not valid:
+    if user is None or not may_try or not valid:
         raise Unauthorized("Invalid email or password", code="INVALID_CREDENTIALS")
+    await limiter.clear("login-account", name_key)
     await limiter.clear("login-account", account_key)
     if not user.is_active:
         raise account_disabled()

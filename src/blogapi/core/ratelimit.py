@@ -99,6 +99,12 @@ class RateLimiter:
             raise too_many(decision)
         return decision
 
+    async def within(self, policy: PolicyName, key: str) -> bool:
+        """Count one request; False when the window is full. No 429: for a limit the caller
+        enforces without saying so."""
+        decision = await self._decide(policy, key, consume=True)
+        return decision is None or decision.allowed
+
     async def check(self, policy: PolicyName, key: str) -> None:
         """Raise 429 if the window is already full, without counting this request."""
         decision = await self._decide(policy, key, consume=False)
