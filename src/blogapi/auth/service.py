@@ -3,8 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import NoReturn
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +13,13 @@ from blogapi.core.config import Settings
 from blogapi.core.db import connection_released, new_id, utcnow
 from blogapi.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from blogapi.core.ratelimit import RateLimiter, hashed
-from blogapi.core.security import encode_access_token, hash_token, new_opaque_token, verify_password
+from blogapi.core.security import (
+    encode_access_token,
+    hash_token,
+    new_opaque_token,
+    successor_token,
+    verify_password,
+)
 from blogapi.users import queries as users_queries
 from blogapi.users import service as users_service
 from blogapi.users.models import User
@@ -49,9 +54,11 @@ async def _issue(
     client: ClientInfo,
     *,
     family: RefreshToken | None = None,
+    raw: str | None = None,
 ) -> IssuedTokens:
+    """A new session (no `family`), or the refresh token `raw` that succeeds `family`."""
     now = utcnow()
-    raw = new_opaque_token()
+    raw = raw or new_opaque_token()
     token = RefreshToken(
         id=new_id(),
         user_id=user.id,
@@ -110,7 +117,8 @@ async def login(
 async def refresh(
     session: AsyncSession, settings: Settings, raw_token: str, client: ClientInfo
 ) -> IssuedTokens:
-    """Spend a refresh token for a new pair. Presenting a spent one revokes its whole family."""
+    """Spend a refresh token for a new pair. Presenting a spent one again gets the same
+    successor within REFRESH_REUSE_GRACE_SECONDS; later, it revokes its whole family."""
     now = utcnow()
     token_hash = hash_token(raw_token)
     # One conditional UPDATE claims the token, so of N concurrent refreshes exactly one wins.
@@ -127,21 +135,47 @@ async def refresh(
         .execution_options(synchronize_session=False)
     )
     if claimed is None:
-        await _reject_refresh(session, token_hash)
-    user = await users_queries.get_user(session, claimed.user_id)
+        return await _present_again(session, settings, raw_token, token_hash, now)
+    user = await _refreshing_user(session, claimed.user_id)
+    successor = successor_token(settings, raw_token)
+    return await _issue(session, settings, user, client, family=claimed, raw=successor)
+
+
+async def _refreshing_user(session: AsyncSession, user_id: uuid.UUID) -> User:
+    user = await users_queries.get_user(session, user_id)
     if user is None or user.deleted_at is not None:
         raise invalid_refresh_token()
     if not user.is_active:
         raise account_disabled()
-    return await _issue(session, settings, user, client, family=claimed)
+    return user
 
 
-async def _reject_refresh(session: AsyncSession, token_hash: str) -> NoReturn:
-    """A token that could not be claimed: unknown, revoked or expired (401), or spent (reuse:
-    its family ends, 401 TOKEN_REUSED)."""
+async def _present_again(
+    session: AsyncSession, settings: Settings, raw_token: str, token_hash: str, now: datetime
+) -> IssuedTokens:
+    """A token that could not be claimed: unknown, revoked or expired (401); rotated moments
+    ago and its successor still unused (its successor again, with a new access token); else
+    spent (reuse: its family ends, 401 TOKEN_REUSED)."""
     token = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
     if token is None or token.revoked_at is not None or token.used_at is None:
         raise invalid_refresh_token()
+    grace = timedelta(seconds=settings.refresh_reuse_grace_seconds)
+    if token.used_at > now - grace:
+        # Only the parent of the live token: once the successor is spent too, this is reuse.
+        successor = successor_token(settings, raw_token)
+        live = await session.scalar(
+            select(RefreshToken.id).where(
+                RefreshToken.token_hash == hash_token(successor),
+                RefreshToken.parent_id == token.id,
+                RefreshToken.used_at.is_(None),
+                RefreshToken.revoked_at.is_(None),
+                RefreshToken.expires_at > now,
+            )
+        )
+        if live is not None:
+            user = await _refreshing_user(session, token.user_id)
+            access = encode_access_token(settings, user.id, token.family_id, user.auth_version)
+            return IssuedTokens(access, successor, settings.access_token_ttl_seconds, user)
     await _revoke_families(session, RefreshToken.family_id == token.family_id)
     # The revocation must outlive the error response that reports the reuse.
     await session.commit()

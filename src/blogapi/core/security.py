@@ -1,7 +1,10 @@
-"""Password hashing (Argon2id, bcrypt still verifies) and access-token encoding (HS256 JWT)."""
+"""Password hashing (Argon2id, bcrypt still verifies), access-token encoding (HS256 JWT) and
+the opaque refresh tokens."""
 
 import asyncio
+import base64
 import hashlib
+import hmac
 import secrets
 import unicodedata
 import uuid
@@ -140,3 +143,12 @@ def new_opaque_token() -> str:
 def hash_token(token: str) -> str:
     """Tokens are stored only as a SHA-256: they are random, so need no salt or slow hash."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def successor_token(settings: Settings, parent: str) -> str:
+    """The refresh token that replaces `parent`: an HMAC of it under the server's key, so the
+    same successor can be handed out again (two tabs refreshing at once) while only its hash
+    is stored. Without the key, a token says nothing about the next one."""
+    key = hmac.digest(settings.jwt_secret().encode(), b"blogapi refresh-token successor", "sha256")
+    digest = hmac.digest(key, parent.encode(), "sha256")
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
