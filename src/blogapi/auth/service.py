@@ -185,13 +185,24 @@ async def _present_again(
 
 
 async def _revoke_families(session: AsyncSession, *conditions: object) -> int:
-    result = await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.revoked_at.is_(None), *conditions)  # type: ignore[arg-type]
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    """Revoke every token matching `conditions`; the number revoked.
+
+    Repeated until a pass finds nothing: a refresh that held one of these tokens while the
+    first pass waited for it has added a successor that pass could not see (PostgreSQL
+    re-checks only the rows it found), and the session would live on through it.
+    """
+    revoked = 0
+    while True:
+        result = await session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.revoked_at.is_(None), *conditions)  # type: ignore[arg-type]
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        count = int(result.rowcount)  # type: ignore[attr-defined]
+        if count == 0:
+            return revoked
+        revoked += count
 
 
 async def logout(session: AsyncSession, raw_token: str) -> None:
