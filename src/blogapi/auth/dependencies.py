@@ -1,16 +1,21 @@
-"""Who is calling: the bearer token checked, the account loaded, the role required."""
+"""Who is calling: the bearer token checked (its session not ended), the account loaded, the
+role required."""
 
+import time
+import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from blogapi.auth.service import ClientInfo, account_disabled
+from blogapi.auth.service import ClientInfo, account_disabled, sessions_revoked_since
 from blogapi.core.client_ip import client_ip
 from blogapi.core.config import Role, Settings, SettingsDep
-from blogapi.core.db import SessionDep
+from blogapi.core.db import SessionDep, utcnow
 from blogapi.core.errors import Forbidden, Unauthorized
 from blogapi.core.http import SAFE_METHODS
 from blogapi.core.ratelimit import Decision, PolicyName, RateLimiter
@@ -26,6 +31,59 @@ bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 class Authenticated:
     user: User
     claims: AccessClaims
+
+
+class RevokedSessions:
+    """This process's view of the sessions ended lately (logout, DELETE /auth/sessions/{id},
+    reuse, logout-all), so their access tokens fail on every process within
+    SESSION_REVOCATION_POLL_SECONDS without a query per request.
+
+    The first request that finds the view older than that asks the database which sessions
+    were revoked since the previous look, on its own session: at most one small indexed query
+    per process per interval under load, none while idle. A request arriving during that query
+    uses the view as it was, at most one interval plus the query old.
+    """
+
+    # Each look reaches this far behind the previous one, for revocations that committed late
+    # (the time is taken before the commit) or on a host whose clock runs behind.
+    OVERLAP = timedelta(seconds=30)
+
+    def __init__(self, settings: Settings) -> None:
+        self.interval = settings.session_revocation_poll_seconds
+        # An access token outlives its session's end by its lifetime at most.
+        self.keep = timedelta(seconds=settings.access_token_ttl_seconds) + self.OVERLAP
+        self.revoked: dict[uuid.UUID, datetime] = {}
+        self.looked_at: datetime | None = None
+        self.next_look = 0.0  # time.monotonic() after which the view is stale
+        self.looking = False
+
+    async def contains(self, session: AsyncSession, session_id: uuid.UUID) -> bool:
+        if self.looked_at is None or (not self.looking and time.monotonic() >= self.next_look):
+            await self.look(session)
+        return session_id in self.revoked
+
+    async def look(self, session: AsyncSession) -> None:
+        started, now = time.monotonic(), utcnow()
+        since = now - self.keep
+        if self.looked_at is not None:
+            since = max(since, self.looked_at - self.OVERLAP)
+        self.looking = True
+        try:
+            found = await sessions_revoked_since(session, since)
+        finally:
+            self.looking = False
+        self.revoked.update(found)
+        forgotten = now - self.keep
+        self.revoked = {sid: at for sid, at in self.revoked.items() if at > forgotten}
+        self.looked_at, self.next_look = now, started + self.interval
+
+
+def _revoked_sessions(request: Request, settings: Settings) -> RevokedSessions:
+    """The app's view of ended sessions, made on first use."""
+    view: RevokedSessions | None = getattr(request.app.state, "revoked_sessions", None)
+    if view is None:
+        view = request.app.state.revoked_sessions = RevokedSessions(settings)
+    return view
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -50,6 +108,10 @@ async def _authenticate(
     if token is None:
         return None
     claims = decode_access_token(settings, token)
+    if claims.session_id is not None and await _revoked_sessions(request, settings).contains(
+        session, claims.session_id
+    ):
+        raise Unauthorized("The session of this access token has ended", code="INVALID_TOKEN")
     user = await users_queries.get_user(session, claims.user_id)
     if user is None or user.deleted_at is not None or claims.auth_version != user.auth_version:
         raise Unauthorized("The access token is no longer valid", code="INVALID_TOKEN")

@@ -1,10 +1,12 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blogapi.core.db import Base, IdMixin, utcnow
+
+REVOKED = "revoked_at IS NOT NULL"
 
 
 class RefreshToken(IdMixin, Base):
@@ -14,6 +16,14 @@ class RefreshToken(IdMixin, Base):
     __table_args__ = (
         Index("ix_refresh_tokens_user_id_revoked_at", "user_id", "revoked_at"),
         Index("ix_refresh_tokens_family_id", "family_id"),
+        # Every process asks twice a second which sessions were revoked lately
+        # (auth/dependencies.py): a range over revoked tokens only.
+        Index(
+            "ix_refresh_tokens_revoked_at",
+            "revoked_at",
+            postgresql_where=text(REVOKED),
+            sqlite_where=text(REVOKED),
+        ),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

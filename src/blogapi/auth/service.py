@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.auth.models import RefreshToken
@@ -203,6 +203,19 @@ async def _revoke_families(session: AsyncSession, *conditions: object) -> int:
         if count == 0:
             return revoked
         revoked += count
+
+
+async def sessions_revoked_since(
+    session: AsyncSession, since: datetime
+) -> list[tuple[uuid.UUID, datetime]]:
+    """The sessions (families) with a token revoked after `since`, and when the last one was
+    (served by ix_refresh_tokens_revoked_at)."""
+    rows = await session.execute(
+        select(RefreshToken.family_id, func.max(RefreshToken.revoked_at))
+        .where(RefreshToken.revoked_at > since)
+        .group_by(RefreshToken.family_id)
+    )
+    return [(family_id, at) for family_id, at in rows if at is not None]
 
 
 async def logout(session: AsyncSession, raw_token: str) -> None:
