@@ -197,4 +197,4 @@ async def test_in_development_without_smtp_emails_become_files(
     [written] = mail_dir.glob("*.eml")
     content = written.read_text()
     assert f"To: {username}@example.com" in content
-    assert "/api/v1/auth/verify-email?token=" in content
+    assert "/account/verify-email?token=" in content

@@ -7,9 +7,9 @@ purpose. Every email goes through the outbox in the same transaction as the chan
 import asyncio
 import enum
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.auth.models import EmailToken, RefreshToken
@@ -78,17 +78,32 @@ async def _new_token(
     return raw
 
 
-async def _spend(session: AsyncSession, raw: str, purposes: set[Purpose]) -> EmailToken:
+# The tokens a link of each page takes (pages/router.py); verify_email spends either.
+RESET_PURPOSES = frozenset({Purpose.RESET_PASSWORD})
+ADDRESS_PURPOSES = frozenset({Purpose.VERIFY_EMAIL, Purpose.CHANGE_EMAIL})
+
+
+def _live(raw: str, purposes: frozenset[Purpose], now: datetime) -> list[ColumnElement[bool]]:
+    return [
+        EmailToken.token_hash == hash_token(raw),
+        EmailToken.purpose.in_([p.value for p in purposes]),
+        EmailToken.used_at.is_(None),
+        EmailToken.expires_at > now,
+    ]
+
+
+async def token_works(session: AsyncSession, raw: str, purposes: frozenset[Purpose]) -> bool:
+    """Whether a token would be accepted now, without spending it (a page asks first)."""
+    found = await session.scalar(select(EmailToken.id).where(*_live(raw, purposes, utcnow())))
+    return found is not None
+
+
+async def _spend(session: AsyncSession, raw: str, purposes: frozenset[Purpose]) -> EmailToken:
     """Mark a live token used in one conditional UPDATE (a token works once, even racing)."""
     now = utcnow()
     token = await session.scalar(
         update(EmailToken)
-        .where(
-            EmailToken.token_hash == hash_token(raw),
-            EmailToken.purpose.in_([p.value for p in purposes]),
-            EmailToken.used_at.is_(None),
-            EmailToken.expires_at > now,
-        )
+        .where(*_live(raw, purposes, now))
         .values(used_at=now)
         .returning(EmailToken)
         .execution_options(synchronize_session=False)
@@ -100,7 +115,7 @@ async def _spend(session: AsyncSession, raw: str, purposes: set[Purpose]) -> Ema
 
 async def send_verification(session: AsyncSession, settings: Settings, user: User) -> None:
     raw = await _new_token(session, user, Purpose.VERIFY_EMAIL)
-    message = templates.verify_email(settings.public_base_url, _name(user), raw)
+    message = templates.verify_email(_name(user), templates.verify_link(settings, raw))
     await mail_service.enqueue(session, user.email, message)
 
 
@@ -119,7 +134,7 @@ async def resend_verification(session: AsyncSession, settings: Settings, user: U
 
 async def verify_email(session: AsyncSession, raw: str) -> User:
     """Confirm an address: the account's own, or the new one of an address change."""
-    token = await _spend(session, raw, {Purpose.VERIFY_EMAIL, Purpose.CHANGE_EMAIL})
+    token = await _spend(session, raw, ADDRESS_PURPOSES)
     user = await users_queries.get_user(session, token.user_id)
     if user is None or not user.is_active:
         raise invalid_token()
@@ -141,11 +156,10 @@ async def update_profile(
     others = changes.model_dump(exclude_unset=True, exclude={"email"})
     user = await users_service.update_profile(session, user, UserUpdate(**others))
     raw = await _new_token(session, user, Purpose.CHANGE_EMAIL, new_email=new_email)
-    confirm = templates.confirm_new_email(settings.public_base_url, _name(user), raw)
+    confirm = templates.confirm_new_email(_name(user), templates.verify_link(settings, raw))
     await mail_service.enqueue(session, new_email, confirm)
-    await mail_service.enqueue(
-        session, user.email, templates.email_change_notice(_name(user), new_email)
-    )
+    notice = templates.email_change_notice(_name(user), new_email)
+    await mail_service.enqueue(session, user.email, notice)
     return user
 
 
@@ -155,7 +169,7 @@ async def request_password_reset(session: AsyncSession, settings: Settings, emai
     user = await users_queries.find_by_login(session, email)
     if user is not None and user.is_active and "@" in email:
         raw = await _new_token(session, user, Purpose.RESET_PASSWORD)
-        message = templates.password_reset(settings.public_base_url, _name(user), raw)
+        message = templates.password_reset(_name(user), templates.reset_link(settings, raw))
         await mail_service.enqueue(session, user.email, message)
     await asyncio.sleep(max(0.0, RESET_RESPONSE_FLOOR_SECONDS - (time.monotonic() - started)))
 
@@ -164,7 +178,7 @@ async def reset_password(
     session: AsyncSession, settings: Settings, raw: str, new_password: str
 ) -> None:
     """Set the new password, spend the token and end every session."""
-    token = await _spend(session, raw, {Purpose.RESET_PASSWORD})
+    token = await _spend(session, raw, RESET_PURPOSES)
     user = await users_queries.get_user(session, token.user_id)
     if user is None or not user.is_active:
         raise invalid_token()

@@ -1,9 +1,19 @@
-"""The emails the service sends, each as plain text and HTML, links built on PUBLIC_BASE_URL."""
+"""The emails the service sends, each as plain text and HTML.
+
+Links lead to RESET_URL_TEMPLATE / VERIFY_URL_TEMPLATE when a front-end has its own pages,
+else to the API's pages (pages/router.py) on PUBLIC_BASE_URL.
+"""
 
 import html
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from blogapi.core.config import Settings
+
+# The API's own pages for the links: paths named here, below the router that serves them,
+# so the emails and the routes cannot drift apart.
+RESET_PAGE_PATH = "/account/reset-password"
+VERIFY_PAGE_PATH = "/account/verify-email"
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -21,12 +31,23 @@ def _html(paragraphs: list[str], link: tuple[str, str] | None = None) -> str:
     return f"<!doctype html><html><body>{body}</body></html>"
 
 
-def _link(base_url: str, path: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}{path}?token={quote(token)}"
+def _link(template: str | None, base_url: str, path: str, token: str) -> str:
+    quoted = quote(token, safe="")
+    if template:
+        return template.replace("{token}", quoted)
+    return f"{base_url.rstrip('/')}{path}?token={quoted}"
 
 
-def verify_email(base_url: str, name: str, token: str) -> Message:
-    url = _link(base_url, "/api/v1/auth/verify-email", token)
+def reset_link(settings: Settings, token: str) -> str:
+    return _link(settings.reset_url_template, settings.public_base_url, RESET_PAGE_PATH, token)
+
+
+def verify_link(settings: Settings, token: str) -> str:
+    """The link of an address to confirm: a new account's, or the new one of a change."""
+    return _link(settings.verify_url_template, settings.public_base_url, VERIFY_PAGE_PATH, token)
+
+
+def verify_email(name: str, url: str) -> Message:
     lines = [f"Hello {name},", "Please confirm your email address. The link works for 24 hours."]
     return Message(
         kind="verify_email",
@@ -36,8 +57,7 @@ def verify_email(base_url: str, name: str, token: str) -> Message:
     )
 
 
-def confirm_new_email(base_url: str, name: str, token: str) -> Message:
-    url = _link(base_url, "/api/v1/auth/verify-email", token)
+def confirm_new_email(name: str, url: str) -> Message:
     lines = [f"Hello {name},", "Confirm this new address for your account (valid 24 hours)."]
     return Message(
         kind="confirm_new_email",
@@ -62,8 +82,7 @@ def email_change_notice(name: str, new_address: str) -> Message:
     )
 
 
-def password_reset(base_url: str, name: str, token: str) -> Message:
-    url = _link(base_url, "/reset-password", token)
+def password_reset(name: str, url: str) -> Message:
     lines = [
         f"Hello {name},",
         "Use this link within an hour to choose a new password. It works once.",
