@@ -15,6 +15,7 @@ from harness import empty_tables, make_settings
 
 from blogapi.core.config import Role, Settings
 from blogapi.core.pagination import PageParams
+from blogapi.mail import sealing
 from blogapi.mail import service as mail_service
 from blogapi.mail.models import OutboxEmail
 from blogapi.main import create_app
@@ -189,11 +190,13 @@ async def emails_to(app: FastAPI, address: str) -> list[OutboxEmail]:
 
 
 async def emailed_token(app: FastAPI, address: str, kind: str) -> str:
-    """The token in the newest queued email of `kind` to `address`."""
+    """The token in the newest queued email of `kind` to `address` (its body opened with the
+    app's key, as the worker does: bodies are sealed at rest)."""
     for email in await emails_to(app, address):
         if email.kind == kind:
-            match = re.search(r"[?&]token=([^\s&]+)", email.text_body)
-            assert match is not None, email.text_body
+            text = sealing.open_sealed(app.state.settings, email.id, email.sealed_body).text
+            match = re.search(r"[?&]token=([^\s&]+)", text)
+            assert match is not None, text
             return unquote(match.group(1))
     raise AssertionError(f"no {kind} email to {address}")
 

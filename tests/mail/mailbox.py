@@ -164,7 +164,7 @@ async def queue_emails(app: FastAPI, count: int, prefix: str = "reader") -> list
     async with app.state.sessionmaker() as session, session.begin():
         for address in addresses:
             message = templates.email_change_notice(address, "new@example.com")
-            await mail_service.enqueue(session, address, message)
+            await mail_service.enqueue(session, app.state.settings, address, message)
     return addresses
 
 

@@ -116,7 +116,7 @@ async def _spend(session: AsyncSession, raw: str, purposes: frozenset[Purpose]) 
 async def send_verification(session: AsyncSession, settings: Settings, user: User) -> None:
     raw = await _new_token(session, user, Purpose.VERIFY_EMAIL)
     message = templates.verify_email(_name(user), templates.verify_link(settings, raw))
-    await mail_service.enqueue(session, user.email, message)
+    await mail_service.enqueue(session, settings, user.email, message)
 
 
 async def register(session: AsyncSession, settings: Settings, data: UserCreate) -> User:
@@ -157,9 +157,9 @@ async def update_profile(
     user = await users_service.update_profile(session, user, UserUpdate(**others))
     raw = await _new_token(session, user, Purpose.CHANGE_EMAIL, new_email=new_email)
     confirm = templates.confirm_new_email(_name(user), templates.verify_link(settings, raw))
-    await mail_service.enqueue(session, new_email, confirm)
+    await mail_service.enqueue(session, settings, new_email, confirm)
     notice = templates.email_change_notice(_name(user), new_email)
-    await mail_service.enqueue(session, user.email, notice)
+    await mail_service.enqueue(session, settings, user.email, notice)
     return user
 
 
@@ -170,7 +170,7 @@ async def request_password_reset(session: AsyncSession, settings: Settings, emai
     if user is not None and user.is_active and "@" in email:
         raw = await _new_token(session, user, Purpose.RESET_PASSWORD)
         message = templates.password_reset(_name(user), templates.reset_link(settings, raw))
-        await mail_service.enqueue(session, user.email, message)
+        await mail_service.enqueue(session, settings, user.email, message)
     await asyncio.sleep(max(0.0, RESET_RESPONSE_FLOOR_SECONDS - (time.monotonic() - started)))
 
 

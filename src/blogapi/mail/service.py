@@ -4,6 +4,9 @@ A claim is one UPDATE over rows picked with FOR UPDATE SKIP LOCKED (PostgreSQL),
 workers never take the same email; SQLite serialises writers, which gives the same. A
 claimed email is leased: if its worker dies, the lease runs out and another worker sends
 it (at-least-once: only an email in flight at the crash can go twice).
+
+Bodies are sealed at rest (mail/sealing.py) and erased once sent; a dead one is erased too
+unless it carries no secret (templates.NO_SECRET_KINDS), which is what a requeue needs.
 """
 
 import random
@@ -14,22 +17,29 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blogapi.core.db import utcnow
+from blogapi.core.config import Settings
+from blogapi.core.db import new_id, utcnow
 from blogapi.core.errors import Conflict, NotFound
 from blogapi.core.pagination import PageParams, rows_page
+from blogapi.mail import sealing
 from blogapi.mail.models import OutboxEmail, OutboxStatus
-from blogapi.mail.templates import Message
+from blogapi.mail.templates import NO_SECRET_KINDS, Message
 
 MAX_BACKOFF_SECONDS = 3600
 
 
-async def enqueue(session: AsyncSession, to_address: str, message: Message) -> OutboxEmail:
+async def enqueue(
+    session: AsyncSession, settings: Settings, to_address: str, message: Message
+) -> OutboxEmail:
+    """Queue an email in the caller's transaction, its body sealed under this row's id."""
+    email_id = new_id()
+    body = sealing.Body(text=message.text, html=message.html)
     email = OutboxEmail(
+        id=email_id,
         kind=message.kind,
         to_address=to_address,
         subject=message.subject,
-        text_body=message.text,
-        html_body=message.html,
+        sealed_body=sealing.seal(settings, email_id, body),
         next_attempt_at=utcnow(),
     )
     session.add(email)
@@ -73,7 +83,11 @@ async def mark_sent(session: AsyncSession, email_id: uuid.UUID) -> None:
         update(OutboxEmail)
         .where(OutboxEmail.id == email_id)
         .values(
-            status=OutboxStatus.SENT.value, sent_at=utcnow(), locked_until=None, last_error=None
+            status=OutboxStatus.SENT.value,
+            sent_at=utcnow(),
+            locked_until=None,
+            last_error=None,
+            sealed_body=None,
         )
     )
 
@@ -94,16 +108,15 @@ async def mark_failed(
 ) -> OutboxStatus:
     status = OutboxStatus.DEAD if email.attempts >= max_attempts else OutboxStatus.PENDING
     delay = timedelta(seconds=backoff_seconds(email.attempts, backoff_base))
-    await session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == email.id)
-        .values(
-            status=status.value,
-            next_attempt_at=utcnow() + delay,
-            locked_until=None,
-            last_error=error[:500],
-        )
-    )
+    values: dict[str, object] = {
+        "status": status.value,
+        "next_attempt_at": utcnow() + delay,
+        "locked_until": None,
+        "last_error": error[:500],
+    }
+    if status is OutboxStatus.DEAD and email.kind not in NO_SECRET_KINDS:
+        values["sealed_body"] = None
+    await session.execute(update(OutboxEmail).where(OutboxEmail.id == email.id).values(values))
     return status
 
 
@@ -116,12 +129,17 @@ async def list_emails(
 
 
 async def requeue(session: AsyncSession, email_id: uuid.UUID) -> OutboxEmail:
-    """Give a dead email a fresh set of attempts."""
+    """Give a dead email a fresh set of attempts (one whose link was erased cannot go)."""
     email = await session.get(OutboxEmail, email_id)
     if email is None:
         raise NotFound("Email not found")
     if email.status != OutboxStatus.DEAD.value:
         raise Conflict("Only dead emails can be queued again", code="INVALID_STATUS_TRANSITION")
+    if email.sealed_body is None:
+        raise Conflict(
+            "This email's link was erased when it died; its owner can ask for a new one",
+            code="EMAIL_ERASED",
+        )
     email.status = OutboxStatus.PENDING.value
     email.attempts = 0
     email.next_attempt_at = utcnow()

@@ -12,16 +12,17 @@ from opentelemetry import trace
 
 from blogapi.core.config import Settings
 from blogapi.mail.models import OutboxEmail
+from blogapi.mail.sealing import Body
 
 log = structlog.get_logger("blogapi.mail")
 tracer = trace.get_tracer("blogapi.mail")
 
 
 class Transport(Protocol):
-    async def send(self, email: OutboxEmail) -> None: ...
+    async def send(self, email: OutboxEmail, body: Body) -> None: ...
 
 
-def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+def build_message(email: OutboxEmail, body: Body, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.to_address
@@ -31,8 +32,8 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = f"<{email.id}@{domain}>"
     # 8bit keeps the links readable (and clickable) in the .eml files of development.
-    message.set_content(email.text_body, cte="8bit")
-    message.add_alternative(email.html_body, subtype="html", cte="8bit")
+    message.set_content(body.text, cte="8bit")
+    message.add_alternative(body.html, subtype="html", cte="8bit")
     return message
 
 
@@ -40,19 +41,19 @@ class SmtpTransport:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    async def send(self, email: OutboxEmail) -> None:
+    async def send(self, email: OutboxEmail, body: Body) -> None:
         s = self.settings
         attributes: dict[str, str | int] = {
             "server.address": s.smtp_host or "",
             "server.port": s.smtp_port,
         }
         with tracer.start_as_current_span("smtp send", attributes=attributes):
-            await self._send(email)
+            await self._send(email, body)
 
-    async def _send(self, email: OutboxEmail) -> None:
+    async def _send(self, email: OutboxEmail, body: Body) -> None:
         s = self.settings
         await aiosmtplib.send(
-            build_message(email, s.email_from),
+            build_message(email, body, s.email_from),
             hostname=s.smtp_host,
             port=s.smtp_port,
             username=s.smtp_user,
@@ -70,10 +71,10 @@ class FileTransport:
         self.settings = settings
         self.directory = Path(settings.mail_dir)
 
-    async def send(self, email: OutboxEmail) -> None:
+    async def send(self, email: OutboxEmail, body: Body) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"{email.created_at:%Y%m%d-%H%M%S}-{email.id.hex[:12]}.eml"
-        message = build_message(email, self.settings.email_from)
+        message = build_message(email, body, self.settings.email_from)
         path.write_bytes(message.as_bytes(policy=SMTPUTF8))
         log.info("email_written", kind=email.kind, subject=email.subject, path=str(path))
 

@@ -8,8 +8,8 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Environment, Settings
-from blogapi.mail import service
-from blogapi.mail.models import OutboxStatus
+from blogapi.mail import sealing, service
+from blogapi.mail.models import OutboxEmail, OutboxStatus
 from blogapi.mail.transport import FileTransport, Transport
 
 log = structlog.get_logger("blogapi.mail")
@@ -29,26 +29,43 @@ async def deliver_due(
         )
     for email in emails:
         try:
-            await transport.send(email)
-        except Exception as error:  # any failure is retried later, then dead
-            async with sessionmaker() as session, session.begin():
-                status = await service.mark_failed(
-                    session,
-                    email,
-                    f"{type(error).__name__}: {error}",
-                    max_attempts=settings.outbox_max_attempts,
-                    backoff_base=settings.outbox_backoff_seconds,
-                )
-            log.warning(
-                "email_failed", email_id=str(email.id), attempts=email.attempts, status=status
+            body = sealing.open_sealed(settings, email.id, email.sealed_body)
+        except sealing.UnreadableBody as error:
+            # Not the worker's fault nor the server's: say so plainly, then treat it as any
+            # failed attempt (a worker still on the old key may yet send it).
+            log.error(
+                "email_body_unreadable", email_id=str(email.id), kind=email.kind, why=str(error)
             )
-            if status is OutboxStatus.DEAD:
-                log.error("email_dead", email_id=str(email.id), kind=email.kind)
+            await _record_failure(sessionmaker, settings, email, error)
+            continue
+        try:
+            await transport.send(email, body)
+        except Exception as error:  # any failure is retried later, then dead
+            await _record_failure(sessionmaker, settings, email, error)
             continue
         async with sessionmaker() as session, session.begin():
             await service.mark_sent(session, email.id)
         log.info("email_sent", email_id=str(email.id), kind=email.kind)
     return len(emails)
+
+
+async def _record_failure(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    email: OutboxEmail,
+    error: Exception,
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        status = await service.mark_failed(
+            session,
+            email,
+            f"{type(error).__name__}: {error}",
+            max_attempts=settings.outbox_max_attempts,
+            backoff_base=settings.outbox_backoff_seconds,
+        )
+    log.warning("email_failed", email_id=str(email.id), attempts=email.attempts, status=status)
+    if status is OutboxStatus.DEAD:
+        log.error("email_dead", email_id=str(email.id), kind=email.kind)
 
 
 async def run(
