@@ -41,7 +41,8 @@ async def _can_sign_in(client: httpx.AsyncClient, email: str) -> bool:
 
 
 async def _ask_for(client: httpx.AsyncClient, account: Account, email: str) -> httpx.Response:
-    return await client.patch(ME, json={"email": email}, headers=account.headers)
+    body = {"email": email, "current_password": account.password}
+    return await client.patch(ME, json=body, headers=account.headers)
 
 
 async def _change_token(
@@ -100,9 +101,8 @@ async def test_until_confirmed_the_account_keeps_its_old_email(
 async def test_other_profile_changes_apply_at_once(app: FastAPI, client: httpx.AsyncClient) -> None:
     account = await signed_in(app, client)
 
-    response = await client.patch(
-        ME, json={"email": _new_address(), "display_name": "New Name"}, headers=account.headers
-    )
+    body = {"email": _new_address(), "display_name": "New Name", "current_password": PASSWORD}
+    response = await client.patch(ME, json=body, headers=account.headers)
 
     assert response.status_code == 200, response.text
     assert response.json()["display_name"] == "New Name"

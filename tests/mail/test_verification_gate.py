@@ -1,7 +1,7 @@
 """REQUIRE_EMAIL_VERIFICATION: unverified accounts sign in and read, but may not publish."""
 
 import httpx
-from factories import assert_error, create_post, login, me, own_app, unique_name
+from factories import PASSWORD, assert_error, create_post, login, me, own_app, unique_name
 from fastapi import FastAPI
 
 from .mailbox import AUTH, deliver, mail_settings, register, smtp_server, token_in
@@ -85,7 +85,7 @@ async def test_a_pending_address_change_keeps_the_account_verified(database_url:
 
         changed = await client.patch(
             "/api/v1/users/me",
-            json={"email": f"{unique_name('moved')}@example.com"},
+            json={"email": f"{unique_name('moved')}@example.com", "current_password": PASSWORD},
             headers=account.headers,
         )
         assert changed.status_code == 200, changed.text

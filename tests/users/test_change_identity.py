@@ -107,9 +107,8 @@ async def test_a_new_email_takes_effect_only_once_confirmed_from_that_address(
     account = await signed_in(app, client)
     new_email = f"{unique_name('new')}@example.org"
 
-    response = await client.patch(
-        ME, json={"email": new_email.upper(), "bio": "now"}, headers=account.headers
-    )
+    body = {"email": new_email.upper(), "bio": "now", "current_password": PASSWORD}
+    response = await client.patch(ME, json=body, headers=account.headers)
 
     assert response.status_code == 200, response.text
     assert response.json()["email"] == account.email
@@ -130,7 +129,8 @@ async def test_a_confirmed_new_email_is_the_verified_one(
 ) -> None:
     account = await signed_in(app, client)
     new_email = f"{unique_name('new')}@example.org"
-    await client.patch(ME, json={"email": new_email}, headers=account.headers)
+    body = {"email": new_email, "current_password": PASSWORD}
+    await client.patch(ME, json=body, headers=account.headers)
 
     await client.post(
         VERIFY, json={"token": await emailed_token(app, new_email, "confirm_new_email")}
@@ -145,9 +145,8 @@ async def test_changing_email_keeps_a_verified_address_verified_until_confirmed(
     account = await signed_in(app, client)
     await verify_email(app, client, account)
 
-    response = await client.patch(
-        ME, json={"email": f"{unique_name('new')}@example.org"}, headers=account.headers
-    )
+    body = {"email": f"{unique_name('new')}@example.org", "current_password": PASSWORD}
+    response = await client.patch(ME, json=body, headers=account.headers)
 
     assert response.status_code == 200, response.text
     assert response.json()["email"] == account.email
@@ -174,7 +173,9 @@ async def test_an_email_taken_before_confirmation_is_409_and_nothing_changes(
 ) -> None:
     account = await signed_in(app, client)
     wanted = f"{unique_name('wanted')}@example.org"
-    await client.patch(ME, json={"email": wanted}, headers=account.headers)
+    await client.patch(
+        ME, json={"email": wanted, "current_password": PASSWORD}, headers=account.headers
+    )
     token = await emailed_token(app, wanted, "confirm_new_email")
     register = await client.post(
         "/api/v1/auth/register",
@@ -196,9 +197,8 @@ async def test_a_taken_email_is_409_and_nothing_changes(
     account = await signed_in(app, client)
     before = await me(client, account)
 
-    response = await client.patch(
-        ME, json={"email": f"{taken.upper()}@EXAMPLE.COM", "bio": "x"}, headers=account.headers
-    )
+    body = {"email": f"{taken.upper()}@EXAMPLE.COM", "bio": "x", "current_password": PASSWORD}
+    response = await client.patch(ME, json=body, headers=account.headers)
 
     assert_error(response, 409, "EMAIL_TAKEN")
     assert await me(client, account) == before

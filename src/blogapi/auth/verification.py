@@ -16,6 +16,7 @@ from blogapi.auth.models import EmailToken, RefreshToken
 from blogapi.core.config import Settings
 from blogapi.core.db import utcnow
 from blogapi.core.errors import Conflict, ValidationFailed
+from blogapi.core.ratelimit import RateLimiter
 from blogapi.core.security import hash_token, new_opaque_token
 from blogapi.mail import service as mail_service
 from blogapi.mail import templates
@@ -146,15 +147,31 @@ async def verify_email(session: AsyncSession, raw: str) -> User:
 
 
 async def update_profile(
-    session: AsyncSession, settings: Settings, user: User, changes: UserUpdate
+    session: AsyncSession,
+    settings: Settings,
+    limiter: RateLimiter,
+    user: User,
+    changes: UserUpdate,
 ) -> User:
-    """Apply profile changes; a new email address only takes effect once it is confirmed."""
+    """Apply profile changes; a new email address only takes effect once it is confirmed.
+
+    Asking for a new address needs the current password (someone holding a stolen access
+    token must not move the account's mail elsewhere) and is limited per account, as each
+    ask sends mail to an address of the caller's choosing.
+    """
+    # The password proves who asks; it is no profile field.
+    fields = changes.model_dump(exclude_unset=True, exclude={"current_password"})
     new_email = changes.email
     if new_email is None or new_email == user.email:
-        return await users_service.update_profile(session, user, changes)
+        return await users_service.update_profile(session, user, UserUpdate(**fields))
+    del fields["email"]
+    if changes.current_password is None:
+        raise ValidationFailed.on_field("current_password", "Needed to change the email address")
+    await limiter.hit("email-change-user", str(user.id))
+    if not await users_service.check_password(settings, user, changes.current_password):
+        raise ValidationFailed.on_field("current_password", "The current password is not correct")
     await users_service.ensure_email_free(session, new_email, exclude=user.id)
-    others = changes.model_dump(exclude_unset=True, exclude={"email"})
-    user = await users_service.update_profile(session, user, UserUpdate(**others))
+    user = await users_service.update_profile(session, user, UserUpdate(**fields))
     raw = await _new_token(session, user, Purpose.CHANGE_EMAIL, new_email=new_email)
     confirm = templates.confirm_new_email(_name(user), templates.verify_link(settings, raw))
     await mail_service.enqueue(session, settings, new_email, confirm)

@@ -21,7 +21,14 @@ from blogapi.core.metrics import RATE_LIMIT_REJECTIONS
 log = structlog.get_logger("blogapi.ratelimit")
 
 PolicyName = Literal[
-    "register-ip", "login-ip", "login-account", "refresh-ip", "write-user", "read-ip", "email-ip"
+    "register-ip",
+    "login-ip",
+    "login-account",
+    "refresh-ip",
+    "write-user",
+    "read-ip",
+    "email-ip",
+    "email-change-user",
 ]
 
 
@@ -66,6 +73,7 @@ class RateLimiter:
             "write-user": parse(settings.rate_limit_write_user),
             "read-ip": parse(settings.rate_limit_read_ip),
             "email-ip": parse(settings.rate_limit_email_ip),
+            "email-change-user": parse(settings.rate_limit_email_change_user),
         }
 
     async def _decide(self, policy: PolicyName, key: str, *, consume: bool) -> Decision | None:

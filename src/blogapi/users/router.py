@@ -11,6 +11,7 @@ from blogapi.core.errors import (
     Forbidden,
     NotFound,
     PayloadTooLarge,
+    RateLimited,
     Unauthorized,
     UnsupportedMediaType,
     error_responses,
@@ -49,13 +50,19 @@ async def read_me(user: CurrentUser) -> UserPrivate:
     return UserPrivate.model_validate(user)
 
 
-@router.patch("/me", responses=error_responses(Unauthorized, Conflict))
+@router.patch("/me", responses=error_responses(Unauthorized, Conflict, RateLimited))
 @router.put("/me", include_in_schema=False)
 async def update_me(
-    changes: UserUpdate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    request: Request,
+    changes: UserUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> UserPrivate:
-    """Change your profile. A new email address takes effect once confirmed from that address."""
-    updated = await verification.update_profile(session, settings, user, changes)
+    """Change your profile. A new email address needs `current_password`, is limited to
+    RATE_LIMIT_EMAIL_CHANGE_USER per account, and takes effect once confirmed from it."""
+    limiter = request.app.state.rate_limiter
+    updated = await verification.update_profile(session, settings, limiter, user, changes)
     return UserPrivate.model_validate(updated)
 
 
@@ -119,12 +126,19 @@ async def read_user(request: Request, user: VisibleUser) -> Response:
     return cacheable_json(request, UserPublic.model_validate(user))
 
 
-@router.patch("/{ref}", responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict))
+@router.patch(
+    "/{ref}", responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict, RateLimited)
+)
 @router.put("/{ref}", include_in_schema=False)
 async def update_user(
-    changes: UserUpdate, user: OwnProfile, session: SessionDep, settings: SettingsDep
+    request: Request,
+    changes: UserUpdate,
+    user: OwnProfile,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> UserPrivate:
-    updated = await verification.update_profile(session, settings, user, changes)
+    limiter = request.app.state.rate_limiter
+    updated = await verification.update_profile(session, settings, limiter, user, changes)
     return UserPrivate.model_validate(updated)
 
 

@@ -57,7 +57,13 @@ class UserUpdate(StrictModel):
     bio: Annotated[str, Field(max_length=2000)] | None = None
     avatar_url: Annotated[str, Field(max_length=2048)] | None = None
     username: Username | None = None
-    email: Email | None = None
+    email: Email | None = Field(
+        default=None, description="Takes effect once confirmed from the new address."
+    )
+    # Re-authentication for the one change that hands the account's mail elsewhere.
+    current_password: Annotated[str, Field(min_length=1, max_length=128)] | None = Field(
+        default=None, description="Your password: required with a new `email`, else unused."
+    )
 
     @field_validator("avatar_url")
     @classmethod
