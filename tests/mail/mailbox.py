@@ -139,6 +139,14 @@ def link_in(message: EmailMessage) -> str:
     return match.group(0)
 
 
+async def delivered_link(app: FastAPI, database_url: str, address: str, subject: str) -> str:
+    """Deliver what is queued through a test SMTP server; the link of the one email with
+    `subject` that `address` received."""
+    with smtp_server() as box:
+        await deliver(app, mail_settings(database_url, box.port))
+    return link_in(box.only(address, subject))
+
+
 def token_in(message: EmailMessage) -> str:
     """The token of the link in the message, the way a user's click would send it."""
     return parse_qs(urlsplit(link_in(message)).query)["token"][0]

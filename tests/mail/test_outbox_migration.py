@@ -3,14 +3,15 @@ ones keep nothing; downgrading opens the queued ones again. Both engines, a data
 
 import asyncio
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from core.test_migrations import on_connection
 from harness import (
     PG_URL,
     TEST_SECRET,
@@ -23,12 +24,10 @@ from sqlalchemy.engine import Connection, make_url
 
 from blogapi.cli import alembic_config
 from blogapi.core.config import get_settings
-from blogapi.core.db import create_engine
 from blogapi.mail import sealing
 
 BEFORE = "9b2e3a4d5c61"
 SEALING = "ac3f4b5e6d72"
-T = TypeVar("T")
 
 plain_outbox = sa.table(
     "outbox_emails",
@@ -65,18 +64,6 @@ def database(
     get_settings.cache_clear()  # the next test reads its own environment
 
 
-def on_connection(url: str, work: Callable[[Connection], T]) -> T:
-    async def run() -> T:
-        engine = create_engine(make_settings(url))
-        try:
-            async with engine.begin() as connection:
-                return await connection.run_sync(work)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
 def _row(status: str) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
@@ -99,7 +86,12 @@ def test_queued_bodies_are_sealed_sent_and_dead_ones_dropped_and_back_again(
     config = alembic_config(database)
     command.upgrade(config, BEFORE)
     rows = {status: _row(status) for status in ("pending", "sending", "sent", "dead")}
-    on_connection(database, lambda c: c.execute(plain_outbox.insert(), list(rows.values())))
+
+    def insert(c: Connection) -> None:
+        c.execute(plain_outbox.insert(), list(rows.values()))
+        c.commit()
+
+    on_connection(database, insert)
 
     command.upgrade(config, SEALING)
 

@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 import httpx
 from factories import PASSWORD, create_user, login, me, own_app, unique_name
 from fastapi import FastAPI
-from mail.mailbox import AUTH, deliver, link_in, mail_settings, register, smtp_server
+from mail.mailbox import (
+    AUTH,
+    deliver,
+    delivered_link,
+    link_in,
+    mail_settings,
+    register,
+    smtp_server,
+)
 
 from blogapi.pages.rendering import PAGE_CSP
 
@@ -47,9 +55,7 @@ async def _reset_link(
     app: FastAPI, client: httpx.AsyncClient, database_url: str, email: str
 ) -> str:
     assert (await client.post(f"{AUTH}/password-reset", json={"email": email})).is_success
-    with smtp_server() as box:
-        await deliver(app, mail_settings(database_url, box.port))
-    return link_in(box.only(email, "Reset your password"))
+    return await delivered_link(app, database_url, email, "Reset your password")
 
 
 async def _can_sign_in(client: httpx.AsyncClient, email: str, password: str) -> bool:
@@ -128,9 +134,8 @@ async def test_opening_the_verification_link_confirms_nothing_until_the_button(
 ) -> None:
     username = unique_name("clicker")
     await register(client, username)
-    with smtp_server() as box:
-        await deliver(app, mail_settings(database_url, box.port))
-    link = link_in(box.only(f"{username}@example.com"))
+    email = f"{username}@example.com"
+    link = await delivered_link(app, database_url, email, "Confirm your email address")
     assert link.startswith(f"{app.state.settings.public_base_url}{VERIFY_PAGE}?token=")
     account = await login(client, username)
 

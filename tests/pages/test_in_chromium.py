@@ -12,7 +12,7 @@ import httpx
 from factories import create_user, unique_name
 from fastapi import FastAPI
 from harness import make_settings
-from mail.mailbox import AUTH, deliver, free_port, link_in, mail_settings, register, smtp_server
+from mail.mailbox import AUTH, delivered_link, free_port, register
 from playwright.async_api import ConsoleMessage, Page, Request, Route
 
 from .browser import chromium, served
@@ -48,12 +48,6 @@ async def browser_page(base_url: str) -> AsyncIterator[Page]:
     assert logged == []
 
 
-async def _link(app: FastAPI, database_url: str, email: str, subject: str) -> str:
-    with smtp_server() as box:
-        await deliver(app, mail_settings(database_url, box.port))
-    return link_in(box.only(email, subject))
-
-
 async def test_a_reset_link_opened_in_chromium_sets_the_password(
     app: FastAPI, client: httpx.AsyncClient, database_url: str
 ) -> None:
@@ -63,7 +57,7 @@ async def test_a_reset_link_opened_in_chromium_sets_the_password(
     async with served(settings, port) as base_url, httpx.AsyncClient(base_url=base_url) as api:
         asked = await api.post(f"{AUTH}/password-reset", json={"email": email})
         assert asked.status_code == 202, asked.text
-        link = await _link(app, database_url, email, "Reset your password")
+        link = await delivered_link(app, database_url, email, "Reset your password")
         assert link.startswith(f"{base_url}/account/reset-password?token=")
 
         async with browser_page(base_url) as page:
@@ -89,7 +83,7 @@ async def test_a_verification_link_opened_in_chromium_confirms_with_the_button(
     username = unique_name("browsing")
     async with served(settings, port) as base_url, httpx.AsyncClient(base_url=base_url) as api:
         assert (await register(api, username)).status_code == 201
-        link = await _link(
+        link = await delivered_link(
             app, database_url, f"{username}@example.com", "Confirm your email address"
         )
         assert link.startswith(f"{base_url}/account/verify-email?token=")

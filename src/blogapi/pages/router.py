@@ -23,7 +23,18 @@ from blogapi.core.ratelimit import RateLimiter
 from blogapi.mail.templates import RESET_PAGE_PATH, VERIFY_PAGE_PATH
 from blogapi.pages import rendering
 
-router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[ReadWriteLimit])
+# Documented with the account flows they finish; every answer, errors included, is a page.
+router = APIRouter(
+    tags=["auth"], default_response_class=HTMLResponse, dependencies=[ReadWriteLimit]
+)
+PAGE: dict[str, object] = {"content": {"text/html": {}}}
+LINK_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"description": "The link is invalid, expired or used (a page)", **PAGE},
+}
+POST_ERRORS: dict[int | str, dict[str, object]] = {
+    **LINK_ERRORS,
+    429: {"description": "Too many tries (a page, with Retry-After)", **PAGE},
+}
 
 # Defaults and no constraints: a link or form that is off gets a page back, not JSON.
 TokenQuery = Annotated[str, Query()]
@@ -62,14 +73,15 @@ def _messages(error: ValidationError | ValidationFailed) -> list[str]:
     return [f"New password: {e['msg']}." for e in error.errors()]
 
 
-@router.get(RESET_PAGE_PATH)
+@router.get(RESET_PAGE_PATH, responses=LINK_ERRORS)
 async def reset_password_page(session: SessionDep, token: TokenQuery = "") -> HTMLResponse:
+    """The reset email's link: a form for the new password (when the link still works)."""
     if not token or not await verification.token_works(session, token, verification.RESET_PURPOSES):
         return _page(400, rendering.broken_link())
     return _page(200, rendering.reset_form(token))
 
 
-@router.post(RESET_PAGE_PATH)
+@router.post(RESET_PAGE_PATH, responses=POST_ERRORS)
 async def reset_password(
     request: Request,
     session: SessionDep,
@@ -78,6 +90,7 @@ async def reset_password(
     new_password: FormField = "",
     new_password_again: FormField = "",
 ) -> HTMLResponse:
+    """The form's post: set the password, as `POST /auth/password-reset/confirm` does."""
     if (refused := await _over_limit(request)) is not None:
         return refused
     if not 0 < len(token) <= MAX_TOKEN_LENGTH:
@@ -95,17 +108,22 @@ async def reset_password(
     return _page(200, rendering.password_set())
 
 
-@router.get(VERIFY_PAGE_PATH)
+@router.get(VERIFY_PAGE_PATH, responses=LINK_ERRORS)
 async def verify_email_page(session: SessionDep, token: TokenQuery = "") -> HTMLResponse:
+    """The verification email's link: a button that confirms (opening it changes nothing)."""
     if not await _works(session, token, verification.ADDRESS_PURPOSES):
         return _page(400, rendering.broken_link())
     return _page(200, rendering.confirm_form(token))
 
 
-@router.post(VERIFY_PAGE_PATH)
+@router.post(
+    VERIFY_PAGE_PATH,
+    responses={**POST_ERRORS, 409: {"description": "The address is taken (a page)", **PAGE}},
+)
 async def verify_email(
     request: Request, session: SessionDep, token: FormField = ""
 ) -> HTMLResponse:
+    """The button's post: confirm the address, as `POST /auth/verify-email` does."""
     if (refused := await _over_limit(request)) is not None:
         return refused
     try:
