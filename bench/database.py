@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
-from servers import BENCH_SECRET
+from servers import BENCH_SECRET, PRODUCTION_EXPOSURE
 
 from blogapi.demo.text import topic_of
 
@@ -90,6 +90,7 @@ def prepare(database: Database, out: Path, *, reuse: bool) -> float | None:
         "DATABASE_URL": database.url,
         "ENVIRONMENT": "production",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", BENCH_SECRET),
+        **PRODUCTION_EXPOSURE,
         "LOG_LEVEL": "WARNING",
     }
     command = [str(Path(sys.executable).parent / "blogapi"), "seed-demo"]

@@ -16,6 +16,11 @@ BENCH = Path(__file__).parent
 ROOT = BENCH.parent
 WORKERS = 2
 BENCH_SECRET = "bench-only-secret-key-0123456789abcdef-not-for-production"  # noqa: S105
+# What production mode refuses to start without (core/config.py), filled for 127.0.0.1.
+PRODUCTION_EXPOSURE = {
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "METRICS_TOKEN": "bench-only-metrics-token",
+}
 
 
 @dataclass
@@ -55,6 +60,7 @@ def project_environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "ENVIRONMENT": "production",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", BENCH_SECRET),
+        **PRODUCTION_EXPOSURE,
         "RATE_LIMITS_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
         "ACCESS_LOG": "false",
@@ -85,11 +91,23 @@ def _start(name: str, command: list[str], env: dict[str, str], port: int, out: P
     return server
 
 
-def start_project(database_url: str, port: int, out: Path) -> Server:
+def start_project(
+    database_url: str,
+    port: int,
+    out: Path,
+    *,
+    workers: int = WORKERS,
+    name: str = "project",
+    source: Path | None = None,
+) -> Server:
+    """`blogapi serve`; from the tree at `source` (its `src/` first on PYTHONPATH) when given."""
     blogapi = str(Path(sys.executable).parent / "blogapi")
     command = [blogapi, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(WORKERS)]
-    return _start("project", command, project_environment(database_url), port, out)
+    command += ["--workers", str(workers)]
+    env = project_environment(database_url)
+    if source is not None:
+        env["PYTHONPATH"] = str(source / "src")
+    return _start(name, command, env, port, out)
 
 
 def start_reference(database_url: str, port: int, out: Path) -> Server:
