@@ -76,7 +76,7 @@ def _messages(error: ValidationError | ValidationFailed) -> list[str]:
 @router.get(RESET_PAGE_PATH, responses=LINK_ERRORS)
 async def reset_password_page(session: SessionDep, token: TokenQuery = "") -> HTMLResponse:
     """The reset email's link: a form for the new password (when the link still works)."""
-    if not token or not await verification.token_works(session, token, verification.RESET_PURPOSES):
+    if not await _works(session, token, verification.RESET_PURPOSES):
         return _page(400, rendering.broken_link())
     return _page(200, rendering.reset_form(token))
 
