@@ -14,12 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from blogapi.demo import text
-from blogapi.posts.markdown import (
-    plain_text,
-    reading_time_minutes,
-    render_markdown,
-    summarize,
-)
+from blogapi.posts.markdown import render_document
 
 CHUNK = 50
 
@@ -44,9 +39,14 @@ def build_body(job: BodyJob) -> Body:
     """The Markdown of one post and everything the API derives from it at write time."""
     rng = random.Random(job.seed)  # noqa: S311 (made-up text, not secrets)
     content = text.markdown_body(rng, job.words, job.topic)
-    html = render_markdown(content)
-    plain = plain_text(html)
-    return Body(content, html, plain, summarize(plain), reading_time_minutes(plain))
+    rendered = render_document(content)
+    return Body(
+        content,
+        rendered.html,
+        rendered.text,
+        rendered.summary,
+        rendered.reading_time_minutes,
+    )
 
 
 def _ready() -> bool:

@@ -79,10 +79,11 @@ async def list_posts(
     responses=error_responses(Unauthorized, Forbidden, Conflict),
 )
 async def create_post(
-    data: PostCreate, request: Request, session: SessionDep, user: WriterUser
+    data: PostCreate, request: Request, session: SessionDep, settings: SettingsDep, user: WriterUser
 ) -> Response:
     """Write a post. A future `published_at` schedules it; the slug comes from the title."""
-    post = await service.create_post(session, user, data)
+    limit = settings.markdown_render_timeout_seconds
+    post = await service.create_post(session, user, data, render_limit_seconds=limit)
     out, version = await queries.reread(session, post, user)
     return cacheable_json(request, out, version=version, status_code=201)
 
@@ -107,6 +108,7 @@ async def update_post(
     post: EditablePost,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: CurrentUser,
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
@@ -116,7 +118,10 @@ async def update_post(
     if not access.may_rewrite(post, user, unpublishing=unpublishing):
         raise Forbidden("A contributor may not edit a post once it is published or scheduled")
     expected = if_match_versions(if_match)
-    post = await service.update_post(session, post, user, changes, expected_versions=expected)
+    limit = settings.markdown_render_timeout_seconds
+    post = await service.update_post(
+        session, post, user, changes, expected_versions=expected, render_limit_seconds=limit
+    )
     out, version = await queries.reread(session, post, user)
     return cacheable_json(request, out, version=version)
 

@@ -1,6 +1,7 @@
 """Writing posts: create, edit with revisions and optimistic concurrency, status moves, delete."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from blogapi.core.db import new_id, utcnow
 from blogapi.core.errors import Conflict, PreconditionFailed, ValidationFailed
 from blogapi.core.slugs import slugify, with_suffix
 from blogapi.media import queries as media_queries
+from blogapi.media.schemas import ResponsiveImage
 from blogapi.posts import covers, markdown
 from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import PostCreate, PostUpdate
@@ -30,21 +32,39 @@ def slug_taken() -> Conflict:
     return Conflict("This slug is taken", code="SLUG_TAKEN")
 
 
+async def _rendered(
+    content: str, images: Mapping[str, ResponsiveImage] | None, limit_seconds: float
+) -> markdown.Rendered:
+    try:
+        return await markdown.render_off_loop(content, images, limit_seconds=limit_seconds)
+    except markdown.RenderTimeout:
+        raise ValidationFailed.on_field(
+            "content", f"takes too long to render (over {limit_seconds:g} s): simplify its markup"
+        ) from None
+
+
 async def _apply_content(
-    session: AsyncSession, post: Post, content: str, summary: str | None
+    session: AsyncSession,
+    post: Post,
+    content: str,
+    summary: str | None,
+    *,
+    render_limit_seconds: float,
 ) -> None:
-    """Render once, at write time: HTML (our images made responsive), reading time and
-    (unless written) the summary."""
-    images = await media_queries.responsive_images(session, markdown.image_sources(content))
+    """Render once, at write time, in a worker process: HTML (our images made responsive),
+    plain text, reading time and (unless written) the summary."""
+    rendered = await _rendered(content, None, render_limit_seconds)
+    images = await media_queries.responsive_images(session, rendered.image_sources)
+    if images:  # our own images get their size and srcset: a second pass, as long allowed
+        rendered = await _rendered(content, images, render_limit_seconds)
     post.content = content
-    post.content_html = markdown.render_markdown(content, images)
-    text = markdown.plain_text(post.content_html)
-    post.content_text = text
-    post.reading_time_minutes = markdown.reading_time_minutes(text)
+    post.content_html = rendered.html
+    post.content_text = rendered.text
+    post.reading_time_minutes = rendered.reading_time_minutes
     if summary is not None:
         post.summary, post.summary_is_custom = summary, True
     elif not post.summary_is_custom:
-        post.summary = markdown.summarize(text)
+        post.summary = rendered.summary
 
 
 def _published_at(requested: datetime | None, current: datetime | None) -> datetime:
@@ -78,12 +98,17 @@ async def _insert_with_unique_slug(session: AsyncSession, post: Post, title: str
             taken.add(candidate)
 
 
-async def create_post(session: AsyncSession, author: User, data: PostCreate) -> Post:
+async def create_post(
+    session: AsyncSession, author: User, data: PostCreate, *, render_limit_seconds: float
+) -> Post:
+    """A new post; its content must render within `render_limit_seconds` (else 400)."""
     default = PostStatus.PUBLISHED if author.has_role(Role.AUTHOR) else PostStatus.DRAFT
     status = data.status or default
     check_initial_status(status, author)
     post = Post(id=new_id(), author_id=author.id, title=data.title, status=status.value)
-    await _apply_content(session, post, data.content, data.summary)
+    await _apply_content(
+        session, post, data.content, data.summary, render_limit_seconds=render_limit_seconds
+    )
     if status is PostStatus.PUBLISHED:
         post.published_at = _published_at(data.published_at, None)
     else:
@@ -111,9 +136,11 @@ async def update_post(
     changes: PostUpdate,
     *,
     expected_versions: set[str] | None,
+    render_limit_seconds: float,
 ) -> Post:
     """Apply `changes`; `expected_versions` (from If-Match, `*` for any) must name the post's
-    current version, else 412 and nothing changes."""
+    current version, else 412 and nothing changes. New content must render within
+    `render_limit_seconds` (else 400)."""
     # Lock the row (PostgreSQL) so the version check and the revision number cannot race.
     await session.refresh(post, with_for_update=True)
     if expected_versions is not None and not {"*", str(post.version)} & expected_versions:
@@ -133,7 +160,7 @@ async def update_post(
         _move(post, target, editor, fields.get("published_at"))
     elif "published_at" in fields:
         post.published_at = fields["published_at"]
-    await _apply_changes(session, post, fields)
+    await _apply_changes(session, post, fields, render_limit_seconds)
     if "slug" in fields and fields["slug"] != post.slug:
         post.slug = fields["slug"]
         try:
@@ -151,14 +178,19 @@ async def update_post(
     return post
 
 
-async def _apply_changes(session: AsyncSession, post: Post, fields: dict[str, Any]) -> None:
+async def _apply_changes(
+    session: AsyncSession, post: Post, fields: dict[str, Any], render_limit_seconds: float
+) -> None:
     if "title" in fields:
         post.title = fields["title"]
     if "content" in fields or "summary" in fields:
         summary = fields.get("summary")
         if "summary" in fields and summary is None:
             post.summary_is_custom = False
-        await _apply_content(session, post, fields.get("content", post.content), summary)
+        content = fields.get("content", post.content)
+        await _apply_content(
+            session, post, content, summary, render_limit_seconds=render_limit_seconds
+        )
 
 
 def _move(post: Post, target: PostStatus, editor: User, published_at: datetime | None) -> None:
