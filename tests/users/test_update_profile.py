@@ -57,7 +57,7 @@ async def test_patch_me_with_an_empty_body_changes_nothing(
 async def test_null_clears_bio_and_avatar(app: FastAPI, client: httpx.AsyncClient) -> None:
     account = await signed_in(app, client)
     await client.patch(
-        ME, json={"bio": "x", "avatar_url": "http://example.com/a.png"}, headers=account.headers
+        ME, json={"bio": "x", "avatar_url": "https://example.com/a.png"}, headers=account.headers
     )
 
     response = await client.patch(
@@ -70,9 +70,15 @@ async def test_null_clears_bio_and_avatar(app: FastAPI, client: httpx.AsyncClien
 
 
 @pytest.mark.parametrize(
-    "avatar_url", ["http://example.com/a.png", "https://example.com/a.png?size=64#top"]
+    "avatar_url",
+    [
+        "https://example.com/a.png?size=64#top",
+        "https://cdn.example.co.uk:8443/u/1.webp",
+        "https://93.184.215.14/a.png",
+        "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/a.png",
+    ],
 )
-async def test_avatar_url_accepts_http_and_https(
+async def test_avatar_url_accepts_public_https_urls(
     app: FastAPI, client: httpx.AsyncClient, avatar_url: str
 ) -> None:
     account = await signed_in(app, client)
@@ -95,9 +101,26 @@ async def test_avatar_url_accepts_http_and_https(
         "https://",
         pytest.param("https://example.com/a.png\n", id="trailing-newline"),
         "",
+        "http://example.com/a.png",
+        'https://example.com/a.png"><script>alert(1)</script>',
+        "https://user:secret@example.com/a.png",
+        "https://localhost/a.png",
+        "https://printer.local/a.png",
+        "https://127.0.0.1/a.png",
+        "https://127.1/a.png",
+        "https://2130706433/a.png",
+        "https://0x7f000001/a.png",
+        "https://10.0.0.5/a.png",
+        "https://192.168.1.1/a.png",
+        "https://169.254.169.254/latest/meta-data",
+        "https://100.64.0.1/a.png",
+        "https://[::1]/a.png",
+        "https://[fd00::1]/a.png",
+        "https://[::ffff:127.0.0.1]/a.png",
+        "https://intranet/a.png",
     ],
 )
-async def test_avatar_url_other_than_http_is_400_and_nothing_changes(
+async def test_avatar_url_other_than_a_public_https_url_is_400_and_nothing_changes(
     app: FastAPI, client: httpx.AsyncClient, avatar_url: str
 ) -> None:
     account = await signed_in(app, client)

@@ -6,6 +6,7 @@ from pydantic import AfterValidator, EmailStr, Field, field_validator
 
 from blogapi.core.config import Role
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
+from blogapi.core.urls import public_url_problem
 from blogapi.users.models import UserStatus
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9_]{3,30}")
@@ -67,9 +68,10 @@ class UserUpdate(StrictModel):
 
     @field_validator("avatar_url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"https?://\S+", value):
-            raise ValueError("must be an http(s) URL")
+    def _public_https_url(cls, value: str | None) -> str | None:
+        # Shown to every reader: never markup, an internal address or someone's credentials.
+        if value is not None and (problem := public_url_problem(value)) is not None:
+            raise ValueError(problem)
         return value
 
 
