@@ -26,6 +26,7 @@ from blogapi.core.middleware import (
     UnhandledErrorMiddleware,
 )
 from blogapi.core.observability import configure_sentry, tracer_provider_for
+from blogapi.core.openapi import install_openapi
 from blogapi.core.ratelimit import RateLimiter
 from blogapi.core.routing import install_slash_redirects
 from blogapi.health.router import router as health_router
@@ -165,6 +166,7 @@ def create_app(
     app.state.storage = storage_for(settings)
     install_error_handlers(app)
     install_slash_redirects(app)
+    install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

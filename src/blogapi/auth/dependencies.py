@@ -12,11 +12,12 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blogapi.auth.service import ClientInfo, account_disabled, sessions_revoked_since
+from blogapi.auth.errors import AccountDisabled, EmailNotVerified
+from blogapi.auth.service import ClientInfo, sessions_revoked_since
 from blogapi.core.client_ip import client_ip
 from blogapi.core.config import Role, Settings, SettingsDep
 from blogapi.core.db import SessionDep, utcnow
-from blogapi.core.errors import Forbidden, Unauthorized
+from blogapi.core.errors import Forbidden, InvalidToken, Unauthorized
 from blogapi.core.http import SAFE_METHODS
 from blogapi.core.ratelimit import Decision, PolicyName, RateLimiter
 from blogapi.core.security import AccessClaims, decode_access_token
@@ -92,9 +93,7 @@ def _bearer_token(request: Request) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized(
-            "Send the access token as 'Authorization: Bearer <token>'", code="INVALID_TOKEN"
-        )
+        raise InvalidToken("Send the access token as 'Authorization: Bearer <token>'")
     return token.strip()
 
 
@@ -111,12 +110,12 @@ async def _authenticate(
     if claims.session_id is not None and await _revoked_sessions(request, settings).contains(
         session, claims.session_id
     ):
-        raise Unauthorized("The session of this access token has ended", code="INVALID_TOKEN")
+        raise InvalidToken("The session of this access token has ended")
     user = await users_queries.get_user(session, claims.user_id)
     if user is None or user.deleted_at is not None or claims.auth_version != user.auth_version:
-        raise Unauthorized("The access token is no longer valid", code="INVALID_TOKEN")
+        raise InvalidToken("The access token is no longer valid")
     if not user.is_active:
-        raise account_disabled()
+        raise AccountDisabled()
     return Authenticated(user=user, claims=claims)
 
 
@@ -211,7 +210,7 @@ ReadWriteLimit = Depends(read_write_limit)
 async def _writer(user: CurrentUser, settings: SettingsDep) -> User:
     """A signed-in account allowed to create content (verified, when that is required)."""
     if settings.require_email_verification and not user.email_verified:
-        raise Forbidden("Verify your email address first", code="EMAIL_NOT_VERIFIED")
+        raise EmailNotVerified()
     return user
 
 

@@ -1,7 +1,8 @@
 import uuid
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from blogapi.auth import service, verification
@@ -25,17 +26,9 @@ from blogapi.auth.schemas import (
 )
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    Unauthorized,
-    UnsupportedMediaType,
-    error_responses,
-)
 from blogapi.core.ratelimit import RateLimiter
 from blogapi.core.routing import API_PREFIX, JSONRoute
+from blogapi.mail.templates import VERIFY_PAGE_PATH
 from blogapi.users.models import User
 from blogapi.users.schemas import UserCreate, UserPrivate
 
@@ -45,7 +38,6 @@ router = APIRouter(
     route_class=JSONRoute,
     dependencies=[ReadWriteLimit],
 )
-SIGN_IN_ERRORS = error_responses(Unauthorized, Forbidden, RateLimited)
 
 
 def _pair(issued: service.IssuedTokens) -> TokenPair:
@@ -65,7 +57,6 @@ async def _limiter(request: Request) -> RateLimiter:
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(Conflict, UnsupportedMediaType, RateLimited),
     dependencies=[Depends(limit_by_ip("register-ip"))],
 )
 async def register(data: UserCreate, session: SessionDep, settings: SettingsDep) -> UserPrivate:
@@ -74,7 +65,7 @@ async def register(data: UserCreate, session: SessionDep, settings: SettingsDep)
     return UserPrivate.model_validate(user)
 
 
-@router.post("/login", responses=SIGN_IN_ERRORS, dependencies=[Depends(limit_by_ip("login-ip"))])
+@router.post("/login", dependencies=[Depends(limit_by_ip("login-ip"))])
 async def login(
     data: LoginRequest,
     session: SessionDep,
@@ -87,7 +78,7 @@ async def login(
     return _pair(issued)
 
 
-@router.post("/token", responses=SIGN_IN_ERRORS, dependencies=[Depends(limit_by_ip("login-ip"))])
+@router.post("/token", dependencies=[Depends(limit_by_ip("login-ip"))])
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -100,9 +91,7 @@ async def token(
     return _pair(issued)
 
 
-@router.post(
-    "/refresh", responses=SIGN_IN_ERRORS, dependencies=[Depends(limit_by_ip("refresh-ip"))]
-)
+@router.post("/refresh", dependencies=[Depends(limit_by_ip("refresh-ip"))])
 async def refresh(
     data: RefreshRequest, session: SessionDep, settings: SettingsDep, client: ClientDep
 ) -> TokenPair:
@@ -110,23 +99,19 @@ async def refresh(
     return _pair(await service.refresh(session, settings, data.refresh_token, client))
 
 
-@router.post(
-    "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(Unauthorized)
-)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(data: RefreshRequest, session: SessionDep) -> None:
     """End the session the refresh token belongs to."""
     await service.logout(session, data.refresh_token)
 
 
-@router.post(
-    "/logout-all", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(Unauthorized)
-)
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT)
 async def logout_all(user: CurrentUser, session: SessionDep) -> None:
     """End every session; access tokens issued before now stop working."""
     await service.logout_all(session, user)
 
 
-@router.get("/sessions", responses=error_responses(Unauthorized))
+@router.get("/sessions")
 async def list_sessions(auth: CurrentAuth, session: SessionDep) -> list[SessionOut]:
     tokens = await service.list_sessions(session, auth.user)
     return [
@@ -146,15 +131,12 @@ async def list_sessions(auth: CurrentAuth, session: SessionDep) -> list[SessionO
 @router.delete(
     "/sessions/{session_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(Unauthorized, NotFound),
 )
 async def revoke_session(session_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> None:
     await service.revoke_session(session, user, session_id)
 
 
-@router.post(
-    "/password", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(Unauthorized)
-)
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
 async def change_password(
     data: PasswordChange, auth: CurrentAuth, session: SessionDep, settings: SettingsDep
 ) -> None:
@@ -170,24 +152,26 @@ async def change_password(
     )
 
 
-@router.post("/verify-email", responses=error_responses())
+@router.post("/verify-email")
 async def verify_email(data: EmailTokenRequest, session: SessionDep) -> UserPrivate:
     """Confirm an email address with the token from the email (single use, 24 hours)."""
     return UserPrivate.model_validate(await verification.verify_email(session, data.token))
 
 
-@router.get("/verify-email", responses=error_responses(), include_in_schema=False)
+@router.get("/verify-email", status_code=status.HTTP_303_SEE_OTHER, response_class=Response)
 async def verify_email_link(
-    token: Annotated[str, Query(min_length=1, max_length=256)], session: SessionDep
-) -> UserPrivate:
-    """The link in the email: the same as POST /auth/verify-email."""
-    return UserPrivate.model_validate(await verification.verify_email(session, token))
+    token: Annotated[str, Query(min_length=1, max_length=256)], settings: SettingsDep
+) -> Response:
+    """The link of verification emails sent before they pointed at the confirmation page:
+    303 to that page, which confirms on a button (opening a link changes nothing)."""
+    base = settings.public_base_url.rstrip("/")
+    location = f"{base}{VERIFY_PAGE_PATH}?{urlencode({'token': token})}"
+    return Response(status_code=303, headers={"Location": location})
 
 
 @router.post(
     "/resend-verification",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(Unauthorized, Conflict, RateLimited),
     dependencies=[Depends(limit_by_ip("email-ip"))],
 )
 async def resend_verification(
@@ -200,7 +184,6 @@ async def resend_verification(
 @router.post(
     "/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(RateLimited),
     dependencies=[Depends(limit_by_ip("email-ip"))],
 )
 async def request_password_reset(
@@ -214,7 +197,6 @@ async def request_password_reset(
 @router.post(
     "/password-reset/confirm",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(RateLimited),
     dependencies=[Depends(limit_by_ip("email-ip"))],
 )
 async def confirm_password_reset(

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blogapi.auth.errors import AccountDisabled, InvalidCredentials, TokenReused
 from blogapi.auth.models import RefreshToken
 from blogapi.core.config import Settings
 from blogapi.core.db import connection_released, new_id, utcnow
-from blogapi.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from blogapi.core.errors import InvalidToken, NotFound, ValidationFailed
 from blogapi.core.ratelimit import RateLimiter, hashed
 from blogapi.core.security import (
     encode_access_token,
@@ -39,12 +40,8 @@ class IssuedTokens:
     user: User
 
 
-def account_disabled() -> Forbidden:
-    return Forbidden("This account is disabled", code="ACCOUNT_DISABLED")
-
-
-def invalid_refresh_token() -> Unauthorized:
-    return Unauthorized("The refresh token is invalid or expired", code="INVALID_TOKEN")
+def invalid_refresh_token() -> InvalidToken:
+    return InvalidToken("The refresh token is invalid or expired")
 
 
 async def _issue(
@@ -104,11 +101,11 @@ async def login(
             settings, password, user.password_hash if user and may_try else None
         )
     if user is None or not may_try or not valid:
-        raise Unauthorized("Invalid email or password", code="INVALID_CREDENTIALS")
+        raise InvalidCredentials()
     await limiter.clear("login-account", name_key)
     await limiter.clear("login-account", account_key)
     if not user.is_active:
-        raise account_disabled()
+        raise AccountDisabled()
     if new_hash is not None:  # an older algorithm or parameters: upgrade the stored hash
         user.password_hash = new_hash
     return await _issue(session, settings, user, client)
@@ -146,7 +143,7 @@ async def _refreshing_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     if user is None or user.deleted_at is not None:
         raise invalid_refresh_token()
     if not user.is_active:
-        raise account_disabled()
+        raise AccountDisabled()
     return user
 
 
@@ -179,9 +176,7 @@ async def _present_again(
     await _revoke_families(session, RefreshToken.family_id == token.family_id)
     # The revocation must outlive the error response that reports the reuse.
     await session.commit()
-    raise Unauthorized(
-        "This refresh token was already used; the session has been ended", code="TOKEN_REUSED"
-    )
+    raise TokenReused()
 
 
 async def _revoke_families(session: AsyncSession, *conditions: object) -> int:

@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blogapi.auth.errors import AlreadyVerified
 from blogapi.auth.models import EmailToken, RefreshToken
 from blogapi.core.config import Settings
 from blogapi.core.db import utcnow
-from blogapi.core.errors import Conflict, ValidationFailed
+from blogapi.core.errors import ValidationFailed
 from blogapi.core.ratelimit import RateLimiter
 from blogapi.core.security import hash_token, new_opaque_token
 from blogapi.mail import service as mail_service
@@ -129,7 +130,7 @@ async def register(session: AsyncSession, settings: Settings, data: UserCreate) 
 
 async def resend_verification(session: AsyncSession, settings: Settings, user: User) -> None:
     if user.email_verified:
-        raise Conflict("This email address is already verified", code="ALREADY_VERIFIED")
+        raise AlreadyVerified()
     await send_verification(session, settings, user)
 
 

@@ -10,7 +10,6 @@ from blogapi.comments.dependencies import (
 )
 from blogapi.comments.schemas import CommentCreate, CommentOut, CommentUpdate
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import Forbidden, NotFound, Unauthorized, error_responses
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
@@ -20,12 +19,8 @@ router = APIRouter(
     prefix=f"{API_PREFIX}", tags=["comments"], route_class=JSONRoute, dependencies=[ReadWriteLimit]
 )
 
-CHANGE_ERRORS = error_responses(Unauthorized, Forbidden, NotFound)
 
-
-@router.get(
-    "/posts/{ref}/comments", response_model=Page[CommentOut], responses=error_responses(NotFound)
-)
+@router.get("/posts/{ref}/comments", response_model=Page[CommentOut])
 async def list_comments(
     request: Request, post: VisiblePost, viewer: OptionalUser, session: SessionDep, page: PageDep
 ) -> Response:
@@ -40,7 +35,6 @@ async def list_comments(
 @router.post(
     "/posts/{ref}/comments",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(Unauthorized, Forbidden, NotFound),
 )
 async def create_comment(
     data: CommentCreate, post: CommentablePost, user: WriterUser, session: SessionDep
@@ -57,8 +51,8 @@ async def create_comment(
     return out
 
 
-@router.patch("/comments/{comment_id}", responses=CHANGE_ERRORS)
-@router.put("/comments/{comment_id}", include_in_schema=False)
+@router.patch("/comments/{comment_id}")
+@router.put("/comments/{comment_id}", summary="The same as PATCH (an alias for older clients)")
 async def edit_comment(
     changes: CommentUpdate, comment: OwnComment, session: SessionDep
 ) -> CommentOut:
@@ -68,15 +62,13 @@ async def edit_comment(
     return out
 
 
-@router.delete(
-    "/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CHANGE_ERRORS
-)
+@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_comment(comment: RemovableComment, session: SessionDep) -> None:
     """Delete a comment (its author, the post's author or an editor); replies stay."""
     await service.delete_comment(session, comment)
 
 
-@router.post("/comments/{comment_id}/hide", responses=CHANGE_ERRORS)
+@router.post("/comments/{comment_id}/hide")
 async def hide_comment(comment: ModeratedComment, session: SessionDep) -> CommentOut:
     """Hide a comment and its replies from readers (the post's author or an editor)."""
     comment = await service.hide_comment(session, comment)
@@ -84,7 +76,7 @@ async def hide_comment(comment: ModeratedComment, session: SessionDep) -> Commen
     return out
 
 
-@router.post("/comments/{comment_id}/unhide", responses=CHANGE_ERRORS)
+@router.post("/comments/{comment_id}/unhide")
 async def unhide_comment(comment: ModeratedComment, session: SessionDep) -> CommentOut:
     """Show a hidden comment again (the post's author or an editor)."""
     comment = await service.unhide_comment(session, comment)

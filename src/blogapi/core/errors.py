@@ -72,8 +72,18 @@ class Unauthorized(AppError):
     code = "AUTHENTICATION_REQUIRED"
     message = "Authentication required"
 
-    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
-        super().__init__(message, code=code, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class InvalidToken(Unauthorized):
+    code = "INVALID_TOKEN"
+    message = "The token is invalid"
+
+
+class TokenExpired(Unauthorized):
+    code = "TOKEN_EXPIRED"
+    message = "The access token has expired"
 
 
 class Forbidden(AppError):

@@ -18,7 +18,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
 from blogapi.core.config import Environment, Settings
-from blogapi.core.errors import Unauthorized
+from blogapi.core.errors import InvalidToken, TokenExpired
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "iat", "exp", "iss", "aud", "jti", "type"]
@@ -118,9 +118,9 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
             options={"require": REQUIRED_CLAIMS},
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("The access token has expired", code="TOKEN_EXPIRED") from None
+        raise TokenExpired() from None
     except jwt.InvalidTokenError:
-        raise Unauthorized("The access token is invalid", code="INVALID_TOKEN") from None
+        raise InvalidToken("The access token is invalid") from None
     try:
         if claims["type"] != "access":
             raise ValueError("not an access token")
@@ -132,7 +132,7 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
             issued_at=datetime.fromtimestamp(claims["iat"], UTC),
         )
     except (ValueError, TypeError):
-        raise Unauthorized("The access token is invalid", code="INVALID_TOKEN") from None
+        raise InvalidToken("The access token is invalid") from None
 
 
 def new_opaque_token() -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from blogapi import __version__
 from blogapi.core.db import ping
-from blogapi.core.errors import Unauthorized
+from blogapi.core.errors import InvalidToken, Unauthorized
 from blogapi.core.lifecycle import is_draining
 from blogapi.core.metrics import OUTBOX_BACKLOG, render_metrics
 from blogapi.core.responses import json_response
@@ -81,7 +81,7 @@ def _check_scraper(request: Request) -> None:
     if scheme.lower() != "bearer" or not given:
         raise Unauthorized("Send the metrics token as a bearer token")
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise Unauthorized("Invalid metrics token", code="INVALID_TOKEN")
+        raise InvalidToken("Invalid metrics token")
 
 
 @router.get("/metrics", include_in_schema=False)

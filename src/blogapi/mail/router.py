@@ -5,7 +5,6 @@ from fastapi import APIRouter, Query
 
 from blogapi.auth.dependencies import AdminUser, ReadWriteLimit
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.mail import service
@@ -20,7 +19,7 @@ router = APIRouter(
 )
 
 
-@router.get("", responses=error_responses(Unauthorized, Forbidden))
+@router.get("")
 async def list_outbox(
     _admin: AdminUser,
     session: SessionDep,
@@ -34,9 +33,7 @@ async def list_outbox(
     )
 
 
-@router.post(
-    "/{email_id}/requeue", responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict)
-)
+@router.post("/{email_id}/requeue")
 async def requeue(email_id: uuid.UUID, _admin: AdminUser, session: SessionDep) -> OutboxEmailOut:
     """Admins: send a dead email again, with a fresh set of attempts."""
     return OutboxEmailOut.model_validate(await service.requeue(session, email_id))

@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.config import Settings
 from blogapi.core.db import new_id, utcnow
-from blogapi.core.errors import Conflict, NotFound
+from blogapi.core.errors import NotFound
 from blogapi.core.pagination import PageParams, rows_page
 from blogapi.mail import sealing
+from blogapi.mail.errors import EmailErased, NotDead
 from blogapi.mail.models import OutboxEmail, OutboxStatus
 from blogapi.mail.templates import NO_SECRET_KINDS, Message
 
@@ -134,12 +135,9 @@ async def requeue(session: AsyncSession, email_id: uuid.UUID) -> OutboxEmail:
     if email is None:
         raise NotFound("Email not found")
     if email.status != OutboxStatus.DEAD.value:
-        raise Conflict("Only dead emails can be queued again", code="INVALID_STATUS_TRANSITION")
+        raise NotDead()
     if email.sealed_body is None:
-        raise Conflict(
-            "This email's link was erased when it died; its owner can ask for a new one",
-            code="EMAIL_ERASED",
-        )
+        raise EmailErased()
     email.status = OutboxStatus.PENDING.value
     email.attempts = 0
     email.next_attempt_at = utcnow()

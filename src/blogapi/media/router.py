@@ -7,7 +7,6 @@ from blogapi.auth.dependencies import CurrentUser, ReadWriteLimit, WriterUser
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import (
-    Conflict,
     Forbidden,
     NotFound,
     PayloadTooLarge,
@@ -61,7 +60,7 @@ async def upload_media(
     return json_response(MediaOut.model_validate(media), status_code=201 if created else 200)
 
 
-@router.get("", response_model=Page[MediaOut], responses=error_responses(Unauthorized))
+@router.get("", response_model=Page[MediaOut])
 async def list_media(user: CurrentUser, session: SessionDep, page: PageDep) -> Response:
     """Your images, newest first."""
     items, total = await queries.list_media(session, user.id, page)
@@ -70,7 +69,7 @@ async def list_media(user: CurrentUser, session: SessionDep, page: PageDep) -> R
     )
 
 
-@router.get("/{media_id}", response_model=MediaOut, responses=error_responses(NotFound))
+@router.get("/{media_id}", response_model=MediaOut)
 async def read_media(media: OwnMedia) -> MediaOut:
     return MediaOut.model_validate(media)
 
@@ -78,7 +77,6 @@ async def read_media(media: OwnMedia) -> MediaOut:
 @router.delete(
     "/{media_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict),
 )
 async def delete_media(media: DeletableMedia, session: SessionDep) -> None:
     """Delete (yours, or any as an admin). Refused while a published post has it as cover,
@@ -87,8 +85,8 @@ async def delete_media(media: DeletableMedia, session: SessionDep) -> None:
     await service.delete_media(session, media)
 
 
-@files_router.get("/{key:path}", responses=error_responses(NotFound))
-@files_router.head("/{key:path}", include_in_schema=False)
+@files_router.get("/{key:path}")
+@files_router.head("/{key:path}", summary="The headers GET would send, without the file")
 async def media_file(
     key: Annotated[str, Path(max_length=200)], request: Request, storage: StorageDep
 ) -> Response:

@@ -2,7 +2,6 @@ from fastapi import APIRouter, Response, status
 
 from blogapi.auth.dependencies import CurrentUser, ReadWriteLimit
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import NotFound, Unauthorized, error_responses
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.responses import json_response
 from blogapi.core.routing import API_PREFIX, JSONRoute
@@ -17,27 +16,26 @@ router = APIRouter(
 )
 
 NO_CONTENT = status.HTTP_204_NO_CONTENT
-TOGGLE_ERRORS = error_responses(Unauthorized, NotFound)
 
 
-@router.put("/posts/{ref}/like", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+@router.put("/posts/{ref}/like", status_code=NO_CONTENT)
 async def like(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
     """Like a post (idempotent)."""
     await posts_service.like(session, post, user)
 
 
-@router.delete("/posts/{ref}/like", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+@router.delete("/posts/{ref}/like", status_code=NO_CONTENT)
 async def unlike(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
     await posts_service.unlike(session, post, user)
 
 
-@router.put("/posts/{ref}/bookmark", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+@router.put("/posts/{ref}/bookmark", status_code=NO_CONTENT)
 async def bookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
     """Bookmark a post (idempotent); see them at /users/me/bookmarks."""
     await service.bookmark(session, user.id, post.id)
 
 
-@router.delete("/posts/{ref}/bookmark", status_code=NO_CONTENT, responses=TOGGLE_ERRORS)
+@router.delete("/posts/{ref}/bookmark", status_code=NO_CONTENT)
 async def unbookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
     await service.unbookmark(session, user.id, post.id)
 
@@ -45,7 +43,6 @@ async def unbookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) 
 @router.get(
     "/users/me/bookmarks",
     response_model=Page[PostSummary],
-    responses=error_responses(Unauthorized),
 )
 async def my_bookmarks(user: CurrentUser, session: SessionDep, page: PageDep) -> Response:
     """Posts you bookmarked and can still see, the most recently bookmarked first."""

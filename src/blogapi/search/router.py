@@ -5,7 +5,6 @@ from fastapi import APIRouter, Query, Request, Response
 from blogapi.auth.dependencies import OptionalUser, ReadWriteLimit
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import error_responses
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
@@ -30,7 +29,7 @@ SearchText = Annotated[
 ]
 
 
-@router.get("", response_model=Page[SearchHit], responses=error_responses())
+@router.get("", response_model=Page[SearchHit])
 async def search(
     request: Request,
     q: SearchText,
@@ -48,7 +47,7 @@ async def search(
     )
 
 
-@router.get("/suggest", response_model=Suggestions, responses=error_responses())
+@router.get("/suggest", response_model=Suggestions)
 async def suggest(
     request: Request, q: Annotated[str, Query(min_length=1, max_length=100)], session: SessionDep
 ) -> Response:

@@ -5,7 +5,6 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from blogapi.auth.dependencies import ReadWriteLimit, require_role
 from blogapi.core.config import Role
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import Forbidden, NotFound, Unauthorized, error_responses
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
@@ -35,13 +34,13 @@ async def list_tags(request: Request, session: SessionDep, page: PageDep) -> Res
     return cacheable_json(request, Page[TagOut].build(items, page, total))
 
 
-@router.get("/{slug}", response_model=TagOut, responses=error_responses(NotFound))
+@router.get("/{slug}", response_model=TagOut)
 async def read_tag(request: Request, slug: TagSlug, session: SessionDep) -> Response:
     tag, count = await queries.get_tag(session, slug, posts_access.public_post_ids())
     return cacheable_json(request, _out(tag, count))
 
 
-@router.patch("/{slug}", responses=error_responses(Unauthorized, Forbidden, NotFound))
+@router.patch("/{slug}")
 async def rename_tag(
     slug: TagSlug, data: TagRename, session: SessionDep, _editor: Editor
 ) -> TagOut:

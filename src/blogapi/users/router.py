@@ -6,16 +6,6 @@ from blogapi.auth import verification
 from blogapi.auth.dependencies import AdminUser, CurrentUser, ReadWriteLimit, WriterUser
 from blogapi.core.config import Role, SettingsDep
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    RateLimited,
-    Unauthorized,
-    UnsupportedMediaType,
-    error_responses,
-)
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
@@ -45,13 +35,13 @@ router = APIRouter(
 )
 
 
-@router.get("/me", responses=error_responses(Unauthorized))
+@router.get("/me")
 async def read_me(user: CurrentUser) -> UserPrivate:
     return UserPrivate.model_validate(user)
 
 
-@router.patch("/me", responses=error_responses(Unauthorized, Conflict, RateLimited))
-@router.put("/me", include_in_schema=False)
+@router.patch("/me")
+@router.put("/me", summary="The same as PATCH (an alias for older clients)")
 async def update_me(
     request: Request,
     changes: UserUpdate,
@@ -66,9 +56,7 @@ async def update_me(
     return UserPrivate.model_validate(updated)
 
 
-@router.delete(
-    "/me", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(Unauthorized)
-)
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_me(
     data: UserDelete, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> None:
@@ -82,7 +70,6 @@ async def delete_me(
 
 @router.put(
     "/me/avatar",
-    responses=error_responses(Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType),
 )
 async def set_avatar(
     file: Annotated[UploadFile, File(description="JPEG, PNG, WebP, GIF or AVIF")],
@@ -98,15 +85,13 @@ async def set_avatar(
     )
 
 
-@router.delete(
-    "/me/avatar", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(Unauthorized)
-)
+@router.delete("/me/avatar", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_avatar(user: CurrentUser, session: SessionDep) -> None:
     """Remove your avatar (its files go a little later)."""
     await media_service.remove_avatar(session, user)
 
 
-@router.get("", responses=error_responses(Unauthorized, Forbidden))
+@router.get("")
 async def list_users(
     _admin: AdminUser,
     session: SessionDep,
@@ -120,16 +105,14 @@ async def list_users(
     return Page[UserPrivate].build([UserPrivate.model_validate(u) for u in users], page, total)
 
 
-@router.get("/{ref}", response_model=UserPublic, responses=error_responses(NotFound))
+@router.get("/{ref}", response_model=UserPublic)
 async def read_user(request: Request, user: VisibleUser) -> Response:
     """A public profile, by id or username."""
     return cacheable_json(request, UserPublic.model_validate(user))
 
 
-@router.patch(
-    "/{ref}", responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict, RateLimited)
-)
-@router.put("/{ref}", include_in_schema=False)
+@router.patch("/{ref}")
+@router.put("/{ref}", summary="The same as PATCH (an alias for older clients)")
 async def update_user(
     request: Request,
     changes: UserUpdate,
@@ -142,12 +125,12 @@ async def update_user(
     return UserPrivate.model_validate(updated)
 
 
-@router.patch("/{ref}/role", responses=error_responses(Unauthorized, Forbidden, NotFound))
+@router.patch("/{ref}/role")
 async def change_role(data: RoleChange, user: ManagedUser, session: SessionDep) -> UserPrivate:
     return UserPrivate.model_validate(await service.change_role(session, user, data.role))
 
 
-@router.patch("/{ref}/status", responses=error_responses(Unauthorized, Forbidden, NotFound))
+@router.patch("/{ref}/status")
 async def change_status(
     data: StatusChange, user: ManagedUser, me: CurrentUser, session: SessionDep
 ) -> UserPrivate:

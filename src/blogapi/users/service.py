@@ -1,6 +1,7 @@
 """Accounts: create, update, deactivate; the rules that keep emails and usernames unique."""
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,20 +11,17 @@ from blogapi.core.config import Role, Settings
 from blogapi.core.db import connection_released, utcnow
 from blogapi.core.errors import Conflict, Forbidden, ValidationFailed
 from blogapi.core.security import hash_password, verify_password
+from blogapi.users.errors import EmailTaken, UsernameTaken
 from blogapi.users.models import User, UserStatus
 from blogapi.users.passwords import check_password_policy
 from blogapi.users.schemas import UserCreate, UserUpdate
 
 # Matches no password: pwdlib recognises no hash in it.
 UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105
-EMAIL_TAKEN = ("EMAIL_TAKEN", "This email is already registered")
-USERNAME_TAKEN = ("USERNAME_TAKEN", "This username is taken")
 
 
-def _conflict_from(error: IntegrityError) -> Conflict:
-    text = str(error.orig).lower()
-    code, message = EMAIL_TAKEN if "email" in text else USERNAME_TAKEN
-    return Conflict(message, code=code)
+def _conflict_from(error: IntegrityError) -> EmailTaken | UsernameTaken:
+    return EmailTaken() if "email" in str(error.orig).lower() else UsernameTaken()
 
 
 async def ensure_email_free(
@@ -35,17 +33,18 @@ async def ensure_email_free(
 async def _ensure_free(
     session: AsyncSession, *, email: str | None, username: str | None, exclude: uuid.UUID | None
 ) -> None:
-    for column, value, (code, message) in (
-        (User.email, email, EMAIL_TAKEN),
-        (User.username, username, USERNAME_TAKEN),
-    ):
+    taken: tuple[tuple[Any, str | None, type[Conflict]], ...] = (
+        (User.email, email, EmailTaken),
+        (User.username, username, UsernameTaken),
+    )
+    for column, value, error in taken:
         if value is None:
             continue
         query = select(User.id).where(column == value)
         if exclude is not None:
             query = query.where(User.id != exclude)
         if await session.scalar(query.limit(1)) is not None:
-            raise Conflict(message, code=code)
+            raise error()
 
 
 async def _flush_unique(session: AsyncSession) -> None:
