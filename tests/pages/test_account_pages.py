@@ -193,3 +193,23 @@ async def test_the_api_keeps_its_own_policy(client: httpx.AsyncClient) -> None:
 
     assert "form-action 'none'" in response.headers["content-security-policy"]
     assert response.headers.get_list("content-security-policy") != [PAGE_CSP]
+
+
+async def test_an_old_json_verification_link_leads_to_the_page_and_verifies_nothing(
+    app: FastAPI, client: httpx.AsyncClient, database_url: str
+) -> None:
+    username = unique_name("oldlink")
+    await register(client, username)
+    link = await delivered_link(
+        app, database_url, f"{username}@example.com", "Confirm your email address"
+    )
+    token = token_in_page(assert_page(await client.get(_relative(link)), 200, "Confirm"))
+    account = await login(client, username)
+
+    old = await client.get("/api/v1/auth/verify-email", params={"token": token})
+
+    assert old.status_code == 303
+    base = app.state.settings.public_base_url
+    assert old.headers["location"].startswith(f"{base}{VERIFY_PAGE}?token=")
+    assert (await me(client, account))["email_verified"] is False
+    assert (await client.get("/api/v1/auth/verify-email")).status_code == 400
