@@ -61,6 +61,21 @@ def png_bomb(side: int = 100_000) -> bytes:
     )
 
 
+def flat_png(side: int, rgba: tuple[int, int, int, int]) -> bytes:
+    """A side x side RGBA PNG of one colour: small on the wire (about 200 KB at 7000 px), whole
+    in memory once decoded (4 bytes a pixel). Compressed a row at a time, never held whole."""
+    header = struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0)
+    row = b"\0" + bytes(rgba) * side  # filter type 0, then the pixels
+    deflate = zlib.compressobj(6)
+    pixels = b"".join(deflate.compress(row) for _ in range(side)) + deflate.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", pixels)
+        + _chunk(b"IEND", b"")
+    )
+
+
 def opened(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()

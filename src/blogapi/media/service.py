@@ -3,7 +3,9 @@ image may be a post's cover."""
 
 import asyncio
 import contextlib
+import math
 import uuid
+from collections import deque
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
@@ -29,10 +31,111 @@ from blogapi.users.models import User
 
 log = structlog.get_logger("blogapi.media")
 
-Processor = Callable[[BinaryIO, int], images.ProcessedImage]
-# A decoded image is held whole in memory (up to MEDIA_MAX_PIXELS x 4 bytes): a process
-# decodes two at a time, whatever the number of concurrent uploads.
-_decoding = asyncio.Semaphore(2)
+Opener = Callable[[BinaryIO, int], images.PendingImage]
+
+
+class PixelBudget:
+    """The pixels this process decodes at once, all uploads together: a decoded image is held
+    whole in memory, so concurrent uploads must not each bring their own.
+
+    Uploads are let in in arrival order, so small images never starve a big one. An image
+    costing more than the whole budget (possible only when MEDIA_DECODE_BUDGET_PIXELS is set
+    below MEDIA_MAX_PIXELS) waits until nothing else decodes, then runs alone."""
+
+    def __init__(self, pixels: int) -> None:
+        self.pixels = pixels
+        self.in_use = 0
+        self._queue: deque[tuple[int, asyncio.Future[None]]] = deque()
+
+    async def acquire(self, cost: int, wait: float) -> int:
+        """Wait up to `wait` seconds for room; returns what to `release`. TimeoutError past it."""
+        share = min(cost, self.pixels)
+        if not self._queue and self.in_use + share <= self.pixels:
+            self.in_use += share
+            return share
+        turn = asyncio.get_running_loop().create_future()
+        entry = (share, turn)
+        self._queue.append(entry)
+        try:
+            async with asyncio.timeout(wait):
+                await turn
+        except BaseException:
+            if turn.done() and not turn.cancelled():  # let in just as the wait ended
+                self.release(share)
+            else:
+                turn.cancel()
+                with contextlib.suppress(ValueError):  # `_admit` may have dropped it
+                    self._queue.remove(entry)
+                self._admit()  # it may have held back smaller ones behind it
+            raise
+        return share
+
+    def release(self, share: int) -> None:
+        self.in_use -= share
+        self._admit()
+
+    def _admit(self) -> None:
+        while self._queue:
+            share, turn = self._queue[0]
+            if turn.done():  # cancelled: its waiter is on its way out
+                self._queue.popleft()
+                continue
+            if self.in_use + share > self.pixels:
+                return
+            self._queue.popleft()
+            self.in_use += share
+            turn.set_result(None)
+
+
+# One budget per process (the settings of every app in it share a size).
+_budgets: dict[int, PixelBudget] = {}
+
+
+def decode_budget(settings: Settings) -> PixelBudget:
+    size = settings.media_decode_budget_pixels
+    return _budgets.setdefault(size, PixelBudget(size))
+
+
+def _decoding_busy(settings: Settings) -> ServiceUnavailable:
+    retry = max(1, math.ceil(settings.media_decode_wait_seconds))
+    return ServiceUnavailable(
+        "Too many images are being processed right now; try again shortly",
+        headers={"Retry-After": str(retry)},
+    )
+
+
+async def _processed(
+    settings: Settings, upload: UploadedFile, open_image: Opener
+) -> images.ProcessedImage:
+    """The header read, room made in the budget for its cost, then decoded and encoded."""
+    budget = decode_budget(settings)
+    try:
+        pending = await asyncio.to_thread(open_image, upload.file, settings.media_max_pixels)
+    except images.ImageRefused as error:
+        raise _refusal(error) from None
+    try:
+        share = await budget.acquire(pending.cost, settings.media_decode_wait_seconds)
+    except TimeoutError:
+        pending.close()
+        log.warning("media_decode_busy", cost=pending.cost, in_use=budget.in_use)
+        raise _decoding_busy(settings) from None
+    except BaseException:
+        pending.close()
+        raise
+    work = asyncio.ensure_future(asyncio.to_thread(pending.process))
+    # The budget is given back when the thread ends, even if this request is cancelled first:
+    # until then the pixels are still in memory.
+    work.add_done_callback(lambda done: _finished(budget, share, done))
+    try:
+        return await asyncio.shield(work)
+    except images.ImageRefused as error:
+        raise _refusal(error) from None
+
+
+def _finished(budget: PixelBudget, share: int, work: asyncio.Future[Any]) -> None:
+    budget.release(share)
+    if not work.cancelled():
+        work.exception()  # retrieved, so a cancelled request leaves no "never retrieved" log
 
 
 def quota_exceeded(settings: Settings) -> PayloadTooLarge:
@@ -105,19 +208,16 @@ async def _create(
     upload: UploadedFile,
     *,
     purpose: MediaPurpose,
-    process: Processor,
+    open_image: Opener,
     alt: str | None = None,
 ) -> tuple[Media, bool]:
     """The media for these bytes: an existing one (False) or a new one, stored (True)."""
     existing = await _duplicate(session, uploader.id, purpose, upload.sha256)
     if existing is not None:
         return existing, False
-    try:
-        # Decoding and re-encoding take a while: hold no connection (nor SQLite's write lock).
-        async with connection_released(session), _decoding:
-            processed = await asyncio.to_thread(process, upload.file, settings.media_max_pixels)
-    except images.ImageRefused as error:
-        raise _refusal(error) from None
+    # Decoding and re-encoding take a while: hold no connection (nor SQLite's write lock).
+    async with connection_released(session):
+        processed = await _processed(settings, upload, open_image)
     if (
         await queries.used_bytes(session, uploader.id) + processed.stored_bytes
         > settings.media_quota_bytes
@@ -173,7 +273,7 @@ async def upload_media(
         uploader,
         upload,
         purpose=MediaPurpose.UPLOAD,
-        process=images.process_upload,
+        open_image=images.open_upload,
         alt=alt,
     )
 
@@ -226,7 +326,7 @@ async def set_avatar(
         user,
         upload,
         purpose=MediaPurpose.AVATAR,
-        process=images.process_avatar,
+        open_image=images.open_avatar,
     )
     await _drop_avatars(session, user, keep=avatar.id)
     user.avatar_url = avatar.url
