@@ -6,8 +6,9 @@ from fastapi import Depends, Path, Query, Request
 from blogapi.auth.dependencies import CurrentUser
 from blogapi.core.config import Role
 from blogapi.core.db import SessionDep
-from blogapi.core.errors import Conflict, Forbidden
+from blogapi.core.errors import Forbidden
 from blogapi.media import queries, service
+from blogapi.media.errors import MediaInUse
 from blogapi.media.models import Media
 from blogapi.media.storage import LocalStorage, S3Storage
 from blogapi.posts import covers as posts_covers
@@ -42,7 +43,7 @@ async def _deletable_media(
     if force and not user.has_role(Role.ADMIN):
         raise Forbidden("Only an admin may force a delete")
     if not force and await posts_covers.used_by_published_post(session, media.id):
-        raise Conflict("A published post uses this image as its cover", code="MEDIA_IN_USE")
+        raise MediaInUse()
     return media
 
 

@@ -18,12 +18,12 @@ from blogapi.core.config import Role, Settings
 from blogapi.core.db import connection_released, new_id, utcnow
 from blogapi.core.errors import (
     NotFound,
-    PayloadTooLarge,
     ServiceUnavailable,
     UnsupportedMediaType,
     ValidationFailed,
 )
 from blogapi.media import images, queries
+from blogapi.media.errors import QuotaExceeded
 from blogapi.media.models import Media, MediaPurpose
 from blogapi.media.storage import Storage, StorageUnavailable, public_url
 from blogapi.media.uploads import UploadedFile
@@ -138,13 +138,6 @@ def _finished(budget: PixelBudget, share: int, work: asyncio.Future[Any]) -> Non
         work.exception()  # retrieved, so a cancelled request leaves no "never retrieved" log
 
 
-def quota_exceeded(settings: Settings) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"This upload would pass your storage quota ({settings.media_quota_mb} MiB)",
-        code="QUOTA_EXCEEDED",
-    )
-
-
 def _refusal(error: images.ImageRefused) -> UnsupportedMediaType | ValidationFailed:
     if error.unsupported:
         return UnsupportedMediaType(error.message)
@@ -222,7 +215,9 @@ async def _create(
         await queries.used_bytes(session, uploader.id) + processed.stored_bytes
         > settings.media_quota_bytes
     ):
-        raise quota_exceeded(settings)
+        raise QuotaExceeded(
+            f"This upload would pass your storage quota ({settings.media_quota_mb} MiB)"
+        )
     media_id = new_id()
     key, variants = await store_files(storage, settings, media_id, processed)
     media = Media(
