@@ -30,7 +30,7 @@ class BodyJob:
 class Body:
     content: str
     content_html: str
-    content_text: str
+    content_text: str  # as the API stores it: the text the search index reads
     summary: str
     reading_time_minutes: int
 
@@ -43,7 +43,7 @@ def build_body(job: BodyJob) -> Body:
     return Body(
         content,
         rendered.html,
-        rendered.text,
+        rendered.search_text,
         rendered.summary,
         rendered.reading_time_minutes,
     )

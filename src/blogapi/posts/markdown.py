@@ -34,6 +34,8 @@ WORDS_PER_MINUTE = 230
 SUMMARY_LENGTH = 200
 # Worker processes per API process: a slow render leaves the other free.
 RENDER_PROCESSES = 2
+# The search index reads runs without a space in pieces of at most this many characters.
+SEARCH_RUN = 64
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -62,6 +64,9 @@ _IMG_VALUES = {
     "loading": re.compile("lazy").fullmatch,
     "decoding": re.compile("async").fullmatch,
 }
+_LONG_RUN = re.compile(rf"\S{{{SEARCH_RUN + 1},}}")
+# The longest piece that ends on punctuation (`_` included), else SEARCH_RUN characters.
+_RUN_PIECE = re.compile(rf"\S{{0,{SEARCH_RUN - 1}}}(?:[^\w\s]|_)|\S{{1,{SEARCH_RUN}}}")
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +121,15 @@ def plain_text(rendered_html: str) -> str:
     return " ".join(_PRIVATE_USE.sub(" ", text).split())
 
 
+def search_text(text: str) -> str:
+    """Plain text as the search index reads it: each run of more than SEARCH_RUN characters
+    without a space is cut into pieces, after punctuation where it has some. PostgreSQL's
+    parser takes quadratic time or worse on long runs of `_`, `@`, `/` or `~` between
+    letters (120 KB of `_a` held a connection for 10 s); shorter runs, and spaces, are
+    left as they are."""
+    return _LONG_RUN.sub(lambda run: " ".join(_RUN_PIECE.findall(run.group())), text)
+
+
 def reading_time_minutes(text: str) -> int:
     return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
@@ -136,6 +150,7 @@ class Rendered:
 
     html: str
     text: str  # the plain text, which the summary and the reading time come from
+    search_text: str
     summary: str
     reading_time_minutes: int
     image_sources: tuple[str, ...]  # the URLs of the images it shows
@@ -158,6 +173,7 @@ def render_document(source: str, images: Mapping[str, ResponsiveImage] | None = 
     return Rendered(
         html=rendered_html,
         text=text,
+        search_text=search_text(text),
         summary=summarize(text),
         reading_time_minutes=reading_time_minutes(text),
         image_sources=tuple(sources),

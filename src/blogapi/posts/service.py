@@ -52,14 +52,14 @@ async def _apply_content(
     render_limit_seconds: float,
 ) -> None:
     """Render once, at write time, in a worker process: HTML (our images made responsive),
-    plain text, reading time and (unless written) the summary."""
+    the text search reads, reading time and (unless written) the summary."""
     rendered = await _rendered(content, None, render_limit_seconds)
     images = await media_queries.responsive_images(session, rendered.image_sources)
     if images:  # our own images get their size and srcset: a second pass, as long allowed
         rendered = await _rendered(content, images, render_limit_seconds)
     post.content = content
     post.content_html = rendered.html
-    post.content_text = rendered.text
+    post.content_text = rendered.search_text
     post.reading_time_minutes = rendered.reading_time_minutes
     if summary is not None:
         post.summary, post.summary_is_custom = summary, True
