@@ -2,14 +2,27 @@
 
 PostgreSQL: a weighted tsvector (title A, summary B, text C) in a generated column with a
 GIN index, `websearch_to_tsquery`, `ts_rank_cd` and `ts_headline`. SQLite: an FTS5 table
-kept by triggers, `bm25()` with column weights and `snippet()`.
+kept by triggers, `bm25()` with column weights and `highlight()`.
+
+Highlights come from the first HIGHLIGHT_CHARS characters of a post's text (to the end of
+the word there), for the page's hits only: the database marks every match there and
+rendering.snippet cuts the snippet (see rendering.py for why).
 """
 
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, cast, func, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,10 +33,11 @@ from blogapi.posts import access as posts_access
 from blogapi.posts import lists as posts_lists
 from blogapi.posts import queries as posts_queries
 from blogapi.posts.lists import PostFilters
+from blogapi.posts.markdown import SEARCH_RUN
 from blogapi.posts.models import Post
 from blogapi.posts.schemas import PostSummary
 from blogapi.search import stopwords
-from blogapi.search.rendering import LT_GT_STAND_INS, highlight_html
+from blogapi.search.rendering import LT_GT_STAND_INS, highlight_html, snippet
 from blogapi.search.schemas import SearchHit, Suggestion
 from blogapi.search.syntax import (
     MARK_END,
@@ -36,12 +50,12 @@ from blogapi.search.syntax import (
 from blogapi.tags import queries as tags_queries
 from blogapi.users.models import User
 
-# Title matches weigh most, then the summary, then the body (FTS5 bm25 column weights).
-BM25_WEIGHTS = (10.0, 4.0, 1.0)
-HEADLINE_OPTIONS = (
-    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
+# Title matches weigh most, then the summary, then the body (FTS5 bm25 column weights; the
+# FTS5 table holds the body as its first HIGHLIGHT_CHARS characters and the rest).
+BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+HIGHLIGHT_CHARS = 20_000  # the migration 8a1d2f3c4b50 splits SQLite's FTS5 body there
+# Every match marked: the snippet is cut in rendering.py (in time proportional to the text).
+HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 SUGGESTIONS = 10
 
 
@@ -99,13 +113,20 @@ async def _search_postgresql(
     ranked = [(row[0], float(row[1])) for row in page]
     # Headlines are costly: make them for this page only, not for every match.
     # ts_headline drops what looks like HTML tags; hide < and > from it, then restore them.
-    hidden = func.translate(Post.content_text, "<>", LT_GT_STAND_INS)
+    hidden = func.translate(_highlighted_part(Post.content_text), "<>", LT_GT_STAND_INS)
     headline = func.ts_headline(language, hidden, tsquery, HEADLINE_OPTIONS)
     rows = await session.execute(
         select(Post.id, headline).where(Post.id.in_([post_id for post_id, _ in ranked]))
     )
-    snippets: dict[uuid.UUID, str] = {i: snippet for i, snippet in rows}  # noqa: C416
-    return [(i, r, highlight_html(snippets.get(i, ""))) for i, r in ranked], total
+    marked: dict[uuid.UUID, str] = {i: text for i, text in rows}  # noqa: C416
+    return [(i, r, highlight_html(snippet(marked.get(i, "")))) for i, r in ranked], total
+
+
+def _highlighted_part(text: SQLColumnExpression[str]) -> ColumnElement[str]:
+    """The first HIGHLIGHT_CHARS characters of `text`, to the end of the word there (the
+    search text has a space at least every SEARCH_RUN characters)."""
+    rest = func.substr(text, HIGHLIGHT_CHARS + 1, SEARCH_RUN + 1)
+    return func.substr(text, 1, HIGHLIGHT_CHARS + func.strpos(rest, " "))
 
 
 async def _search_sqlite(
@@ -121,29 +142,39 @@ async def _search_sqlite(
     if parsed.is_empty:
         return [], 0
     fts: ColumnElement[Any] = literal_column("posts_fts")
+    fts_rowid: ColumnElement[int] = literal_column("posts_fts.rowid")
     rank = -func.bm25(fts, *BM25_WEIGHTS)
-    snippet = func.snippet(fts, 2, MARK_START, MARK_END, " … ", 24)
     matched = (
         select(Post.id)
         .select_from(table("posts_fts"))
-        .join(Post, literal_column("posts.rowid") == literal_column("posts_fts.rowid"))
+        .join(Post, literal_column("posts.rowid") == fts_rowid)
     )
-    match: ColumnElement[bool] = literal_column("posts_fts").op("MATCH")(to_fts5(parsed))
+    match: ColumnElement[bool] = fts.op("MATCH")(to_fts5(parsed))
     conditions = [match, *filters[0]]
     total = await session.scalar(
         select(func.count()).select_from(matched.where(*conditions).subquery()), filters[1]
     )
     if not total:
         return [], 0
-    rows = await session.execute(
-        matched.add_columns(rank, snippet)
+    page = await session.execute(
+        matched.add_columns(rank, fts_rowid)
         .where(*conditions)
         .order_by(rank.desc(), Post.published_at.desc(), Post.id.desc())
         .offset(params.offset)
         .limit(params.limit),
         filters[1],
     )
-    return [(post_id, float(r), highlight_html(s)) for post_id, r, s in rows], total
+    ranked = [(post_id, float(r), rowid) for post_id, r, rowid in page]
+    # Highlights for this page only (in the query that sorts, every match would make one),
+    # from the column that holds the first HIGHLIGHT_CHARS characters of the text.
+    highlighted = func.highlight(fts, 2, MARK_START, MARK_END)
+    rows = await session.execute(
+        select(fts_rowid, highlighted)
+        .select_from(table("posts_fts"))
+        .where(match, fts_rowid.in_([rowid for _, _, rowid in ranked]))
+    )
+    marked: dict[int, str] = {rowid: text for rowid, text in rows}  # noqa: C416
+    return [(i, r, highlight_html(snippet(marked.get(j, "")))) for i, r, j in ranked], total
 
 
 @dataclass(frozen=True)
@@ -178,7 +209,7 @@ async def search_page(
 ) -> Page[SearchHit]:
     """A page of hits: each post's summary with its rank and highlight."""
     hits, summaries, total = await _found(session, settings, query, params, viewer)
-    extra = {post_id: (rank, snippet) for post_id, rank, snippet in hits}
+    extra = {post_id: (rank, highlight) for post_id, rank, highlight in hits}
     items = [
         SearchHit(**s.model_dump(), rank=extra[s.id][0], highlight=extra[s.id][1])
         for s in summaries
