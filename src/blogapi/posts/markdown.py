@@ -4,10 +4,10 @@ Raw HTML in the source is not passed through by the parser, and the sanitiser al
 only the tags and attributes below, so no script, event handler, style or
 `javascript:` URL reaches `content_html` whatever the author writes.
 
-The API renders in worker processes (`render_off_loop`), never on the event loop: the
-parser's time grows faster than its input on nested link and image syntax (a 160 KB post of
-`![` took 8 s), and a thread would hold the GIL all that while. A render past its time limit
-has its process killed; the next render starts a new one.
+The API renders in worker processes (`render_off_loop`), never on the event loop: an image
+inside an image's text is parsed again at every level of nesting (up to markdown-it's limit
+of 20), so 160 KB of nested `![` takes seconds, and a thread would hold the GIL all that
+while. A render past its time limit has its process killed; the next render starts another.
 """
 
 import asyncio
@@ -191,8 +191,10 @@ class RenderTimeout(Exception):
 
 @lru_cache(maxsize=1)
 def _context() -> BaseContext:
-    # Workers fork from a small server process that imported this module once (not from this
-    # process, with its threads and sockets), so a replaced worker is ready in milliseconds.
+    # Workers fork from a small server process that imported this module and the main one
+    # once (not from this process, with its threads and sockets), so a replaced worker is
+    # ready in milliseconds. As with any multiprocessing, a script that starts the app must
+    # guard its start with `if __name__ == "__main__":`.
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
