@@ -11,11 +11,13 @@ import asyncio
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
+from typing import Any
 
 import asyncpg
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from blogapi.core.config import Settings
@@ -151,3 +153,27 @@ async def empty_tables(application: FastAPI) -> None:
     async with engine.begin() as conn:
         for table in _TABLES:
             await conn.execute(text(f"DELETE FROM {table}"))
+
+
+# The per-process view of revoked sessions refreshes itself now and then (at most every
+# SESSION_REVOCATION_POLL_SECONDS) on whichever request comes along: not work of that request.
+_PERIODIC = ("max(refresh_tokens.revoked_at)",)
+
+
+@contextlib.contextmanager
+def counting_statements(app: FastAPI) -> Iterator[list[str]]:
+    """Every SQL statement the app runs for the requests inside the block (the periodic
+    refresh of the revoked-session view left out)."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        sql: str = args[2]
+        if not any(marker in sql for marker in _PERIODIC):
+            statements.append(sql)
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -1,33 +1,15 @@
 """Bounded work: the thread costs the same number of statements whatever the page size."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 from factories import Account, create_post, signed_in
 from fastapi import FastAPI
-from sqlalchemy import event
+from harness import counting_statements
 
 from blogapi.core.config import Role
 
 from .threads import add_comment, comment_url, get_thread, moderate
-
-
-@contextmanager
-def counting_statements(app: FastAPI) -> Iterator[list[str]]:
-    """Every SQL statement the app runs inside the block."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def _statements_for(

@@ -1,32 +1,13 @@
 """Lists run a fixed number of SQL statements whatever the page size (no N+1)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import httpx
 from factories import POSTS, Account, create_post, signed_in
 from fastapi import FastAPI
-from sqlalchemy import event
+from harness import counting_statements
 
 BOOKMARKS = "/api/v1/users/me/bookmarks"
 # A generous ceiling: auth, count, page, authors, tags, likes, bookmarks, and some slack.
 MAX_STATEMENTS = 10
-
-
-@contextmanager
-def counting_statements(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def statements_for(
