@@ -1,7 +1,7 @@
 """The error hierarchy and the handlers that render every error in one envelope.
 
 Services raise `AppError` subclasses; nothing else builds error JSON. The same classes
-describe the error responses in OpenAPI through `error_responses(...)`.
+describe the error responses in OpenAPI: `core/openapi.py` reads which ones each route raises.
 """
 
 from collections.abc import Mapping
@@ -253,17 +253,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _handle_dbapi)
     for exc_class in (PoolTimeoutError, ConnectionError, TimeoutError):
         app.add_exception_handler(exc_class, _handle_database_down)
-
-
-def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` for the given error classes, all in the error envelope."""
-    result: dict[int | str, dict[str, Any]] = {
-        400: {"model": ErrorEnvelope, "description": "Invalid request data"}
-    }
-    for error in errors:
-        entry = result.setdefault(error.status_code, {"model": ErrorEnvelope, "description": ""})
-        codes = [c for c in entry["description"].split(", ") if c]
-        if error.code not in codes:
-            codes.append(error.code)
-        entry["description"] = ", ".join(codes)
-    return result

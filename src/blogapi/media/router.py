@@ -7,12 +7,7 @@ from blogapi.auth.dependencies import CurrentUser, ReadWriteLimit, WriterUser
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import (
-    Forbidden,
     NotFound,
-    PayloadTooLarge,
-    Unauthorized,
-    UnsupportedMediaType,
-    error_responses,
 )
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.responses import json_response
@@ -37,10 +32,7 @@ files_router = APIRouter(prefix="/media", tags=["media"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=MediaOut,
-    responses={
-        200: {"model": MediaOut, "description": "The same file was uploaded before"},
-        **error_responses(Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType),
-    },
+    responses={200: {"model": MediaOut, "description": "The same file was uploaded before"}},
 )
 async def upload_media(
     file: UploadField,

@@ -6,13 +6,8 @@ from blogapi.auth.dependencies import CurrentUser, OptionalUser, ReadWriteLimit,
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import (
-    Conflict,
     Forbidden,
-    NotFound,
-    PreconditionFailed,
-    Unauthorized,
     ValidationFailed,
-    error_responses,
 )
 from blogapi.core.http_cache import cacheable_json, if_match_versions
 from blogapi.core.pagination import Page, PageDep
@@ -39,7 +34,7 @@ router = APIRouter(
 )
 
 
-@router.get("", response_model=Page[PostSummary], responses=error_responses(Unauthorized))
+@router.get("", response_model=Page[PostSummary])
 async def list_posts(
     request: Request,
     session: SessionDep,
@@ -76,7 +71,6 @@ async def list_posts(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=PostOut,
-    responses=error_responses(Unauthorized, Forbidden, Conflict),
 )
 async def create_post(
     data: PostCreate, request: Request, session: SessionDep, settings: SettingsDep, user: WriterUser
@@ -88,7 +82,7 @@ async def create_post(
     return cacheable_json(request, out, version=version, status_code=201)
 
 
-@router.get("/{ref}", response_model=PostOut, responses=error_responses(NotFound))
+@router.get("/{ref}", response_model=PostOut)
 async def read_post(
     ref: PostRef, request: Request, session: SessionDep, viewer: OptionalUser
 ) -> Response:
@@ -100,9 +94,10 @@ async def read_post(
 @router.patch(
     "/{ref}",
     response_model=PostOut,
-    responses=error_responses(Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed),
 )
-@router.put("/{ref}", response_model=PostOut, include_in_schema=False)
+@router.put(
+    "/{ref}", response_model=PostOut, summary="The same as PATCH (an alias for older clients)"
+)
 async def update_post(
     changes: PostUpdate,
     post: EditablePost,
@@ -129,21 +124,18 @@ async def update_post(
 @router.delete(
     "/{ref}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(Unauthorized, Forbidden, NotFound),
 )
 async def delete_post(post: EditablePost, session: SessionDep) -> None:
     await service.delete_post(session, post)
 
 
-@router.get("/{ref}/revisions", responses=error_responses(Unauthorized, Forbidden, NotFound))
+@router.get("/{ref}/revisions")
 async def list_revisions(post: EditablePost, session: SessionDep) -> list[RevisionSummary]:
     """Earlier versions of the title, summary and content, newest first."""
     return await queries.list_revisions(session, post)
 
 
-@router.get(
-    "/{ref}/revisions/{number}", responses=error_responses(Unauthorized, Forbidden, NotFound)
-)
+@router.get("/{ref}/revisions/{number}")
 async def read_revision(
     number: Annotated[int, Path(ge=1, le=1_000_000)], post: EditablePost, session: SessionDep
 ) -> RevisionOut:

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.config import Role
 from blogapi.core.db import new_id, utcnow
-from blogapi.core.errors import Conflict, PreconditionFailed, ValidationFailed
+from blogapi.core.errors import PreconditionFailed, ValidationFailed
 from blogapi.core.slugs import slugify, with_suffix
 from blogapi.media import queries as media_queries
 from blogapi.media.schemas import ResponsiveImage
 from blogapi.posts import covers, markdown
+from blogapi.posts.errors import SlugTaken
 from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import PostCreate, PostUpdate
 from blogapi.posts.status import check_initial_status, check_transition
@@ -26,10 +27,6 @@ from blogapi.users.models import User
 SLUG_ATTEMPTS = 20
 REVISED_FIELDS = ("title", "summary", "content")
 REQUIRED_FIELDS = ("title", "content", "tags", "status", "slug")
-
-
-def slug_taken() -> Conflict:
-    return Conflict("This slug is taken", code="SLUG_TAKEN")
 
 
 async def _rendered(
@@ -120,7 +117,7 @@ async def create_post(
                 session.add(post)
                 await session.flush()
         except IntegrityError:
-            raise slug_taken() from None
+            raise SlugTaken() from None
     else:
         await _insert_with_unique_slug(session, post, data.title)
     await tags_service.set_post_tags(session, post.id, data.tags)
@@ -167,7 +164,7 @@ async def update_post(
             async with session.begin_nested():
                 await session.flush()
         except IntegrityError:
-            raise slug_taken() from None
+            raise SlugTaken() from None
     if "tags" in fields:
         await tags_service.set_post_tags(session, post.id, fields["tags"])
     if "cover_media_id" in fields:

@@ -7,7 +7,8 @@ caller's role does not allow is 403 FORBIDDEN.
 import enum
 
 from blogapi.core.config import Role
-from blogapi.core.errors import Conflict, Forbidden
+from blogapi.core.errors import Forbidden
+from blogapi.posts.errors import InvalidStatusTransition
 from blogapi.posts.models import PostStatus
 from blogapi.users.models import User
 
@@ -52,10 +53,7 @@ def check_transition(
         return
     who = TRANSITIONS.get((current, target))
     if who is None:
-        raise Conflict(
-            f"A post cannot move from {current.value} to {target.value}",
-            code="INVALID_STATUS_TRANSITION",
-        )
+        raise InvalidStatusTransition(f"A post cannot move from {current.value} to {target.value}")
     if not may(who, user, is_owner=is_owner):
         raise Forbidden(f"Moving a post from {current.value} to {target.value} needs {who.value}")
 
@@ -63,6 +61,6 @@ def check_transition(
 def check_initial_status(status: PostStatus, user: User) -> None:
     """A new post starts as a draft, pending review, or (for authors and up) published."""
     if status is PostStatus.ARCHIVED:
-        raise Conflict("A new post cannot start archived", code="INVALID_STATUS_TRANSITION")
+        raise InvalidStatusTransition("A new post cannot start archived")
     if status is PostStatus.PUBLISHED and not user.has_role(Role.AUTHOR):
         raise Forbidden("Contributors submit posts for review; an editor publishes them")
