@@ -36,6 +36,7 @@ from blogapi.media.router import MEDIA_PATH, files_router
 from blogapi.media.router import router as media_router
 from blogapi.media.storage import storage_for
 from blogapi.pages.router import router as pages_router
+from blogapi.posts.render_workers import start_render_workers
 from blogapi.posts.router import router as posts_router
 from blogapi.reactions.router import router as reactions_router
 from blogapi.search.router import router as search_router
@@ -87,7 +88,7 @@ ROUTERS = (
 )
 
 # Run beside the app while it serves; each decides from the settings whether it runs at all.
-BACKGROUND_TASKS: tuple[BackgroundStarter, ...] = (start_dev_mail_worker,)
+BACKGROUND_TASKS: tuple[BackgroundStarter, ...] = (start_dev_mail_worker, start_render_workers)
 
 
 def middleware_for(settings: Settings) -> list[Middleware]:

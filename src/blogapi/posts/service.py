@@ -15,7 +15,7 @@ from blogapi.core.errors import PreconditionFailed, ValidationFailed
 from blogapi.core.slugs import slugify, with_suffix
 from blogapi.media import queries as media_queries
 from blogapi.media.schemas import ResponsiveImage
-from blogapi.posts import covers, markdown
+from blogapi.posts import covers, markdown, render_workers
 from blogapi.posts.errors import SlugTaken
 from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import PostCreate, PostUpdate
@@ -33,8 +33,8 @@ async def _rendered(
     content: str, images: Mapping[str, ResponsiveImage] | None, limit_seconds: float
 ) -> markdown.Rendered:
     try:
-        return await markdown.render_off_loop(content, images, limit_seconds=limit_seconds)
-    except markdown.RenderTimeout:
+        return await render_workers.render_off_loop(content, images, limit_seconds=limit_seconds)
+    except render_workers.RenderTimeout:
         raise ValidationFailed.on_field(
             "content", f"takes too long to render (over {limit_seconds:g} s): simplify its markup"
         ) from None
