@@ -352,6 +352,8 @@ def main(argv: list[str] | None = None) -> None:
         database_url=args.database_url,
         environment="production",
         secret_key="x" * 40,
+        allowed_hosts=["bench"],  # the in-process client's host (production requires the list)
+        metrics_public=True,
         log_level="WARNING",
         rate_limits_enabled=False,
     )
