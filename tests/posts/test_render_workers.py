@@ -16,12 +16,13 @@ def _idle_pids() -> list[int]:
 
 
 def _alive(pid: int) -> bool:
+    # A killed child stays a zombie until reaped: count it as gone. It may also vanish
+    # between the two looks.
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    # A killed child stays a zombie until reaped: count it as gone.
-    return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
 
 
 async def test_a_server_warms_its_workers_and_stops_them(tmp_path: Path) -> None:
