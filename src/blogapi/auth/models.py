@@ -16,6 +16,8 @@ class RefreshToken(IdMixin, Base):
     __table_args__ = (
         Index("ix_refresh_tokens_user_id_revoked_at", "user_id", "revoked_at"),
         Index("ix_refresh_tokens_family_id", "family_id"),
+        # Foreign keys that a delete cascades through are indexed (test_foreign_key_indexes).
+        Index("ix_refresh_tokens_parent_id", "parent_id"),
         # Every process asks twice a second which sessions were revoked lately
         # (auth/dependencies.py): a range over revoked tokens only.
         Index(

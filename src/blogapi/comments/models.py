@@ -22,6 +22,9 @@ class Comment(IdMixin, TimestampMixin, Base):
         CheckConstraint("status IN ('visible', 'hidden')", name="status_known"),
         CheckConstraint(f"depth >= 0 AND depth <= {MAX_DEPTH}", name="depth_bounded"),
         Index("ix_comments_post_id_path", "post_id", "path"),
+        # An account's deletion and a comment's cascade filter on these.
+        Index("ix_comments_author_id", "author_id"),
+        Index("ix_comments_parent_id", "parent_id"),
     )
 
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))

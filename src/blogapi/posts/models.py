@@ -64,7 +64,11 @@ class PostRevision(IdMixin, Base):
     """The state of a post before one change of its title, summary or content."""
 
     __tablename__ = "post_revisions"
-    __table_args__ = (UniqueConstraint("post_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("post_id", "number"),
+        # An editor's account going sets this to NULL: the delete filters on it.
+        Index("ix_post_revisions_editor_id", "editor_id"),
+    )
 
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     number: Mapped[int]
