@@ -234,9 +234,12 @@ def check_api(objects: list[Manifest], where: str) -> None:
         problem(f"{where}: HPA must target Deployment/{API}")
     if not spec.get("minReplicas", 1) <= replicas <= spec.get("maxReplicas", 0):
         problem(f"{where}: Deployment replicas {replicas} outside the HPA's bounds")
-    cpu = [m for m in spec.get("metrics", []) if m.get("resource", {}).get("name") == "cpu"]
-    if not cpu or cpu[0]["resource"]["target"].get("averageUtilization") != 70:
-        problem(f"{where}: HPA must target 70 % CPU")
+    # The specification's figures: 70 % CPU and 80 % memory, of the pods' requests.
+    for resource, percent in (("cpu", 70), ("memory", 80)):
+        metrics = spec.get("metrics", [])
+        found = [m for m in metrics if m.get("resource", {}).get("name") == resource]
+        if not found or found[0]["resource"]["target"].get("averageUtilization") != percent:
+            problem(f"{where}: HPA must target {percent} % {resource}")
     pdb = find(objects, "PodDisruptionBudget", API, where)
     if not selects(pdb["spec"].get("selector", {}).get("matchLabels", {}), labels):
         problem(f"{where}: PodDisruptionBudget does not select the API pods")
