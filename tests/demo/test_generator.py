@@ -6,8 +6,10 @@ import pytest
 
 from blogapi.core.slugs import is_slug
 from blogapi.demo.generator import Existing, SeedOptions, generate, max_tags, tag_names
+from blogapi.demo.words import TOPICS
 from blogapi.demo.writer import DemoSchemaError, TableRows, with_defaults
 from blogapi.models import metadata
+from blogapi.tags.naming import clean_name, slug_of
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 SMALL = SeedOptions(users=12, posts=40, comments=150, tags=10, render_workers=0)
@@ -33,8 +35,11 @@ def test_names_already_taken_get_a_suffix() -> None:
 
 def test_many_tags_are_pairs_of_topics() -> None:
     names = tag_names(500)
-    assert len(set(names)) == 500
-    assert all(is_slug(name) and len(name) <= 30 for name in names)
+    slugs = {slug_of(name) for name in names}
+    assert len(slugs) == 500
+    assert all(is_slug(slug_of(name)) and clean_name(name) == name for name in names)
+    assert names[:4] == ["Python", "Rust", "Go", "JavaScript"]
+    assert all(len(name.split()) == 2 for name in names[len(set(TOPICS)) :])
     assert max_tags() > 5_000
 
 
@@ -42,7 +47,7 @@ def test_a_column_with_a_default_is_filled_in() -> None:
     table = metadata.tables["tags"]
     rows = TableRows("post_tags", ("post_id", "tag_id"), [("p", "t")])
     assert with_defaults(metadata.tables["post_tags"], rows) is rows
-    given = TableRows("tags", ("id", "slug", "created_at"), [("i", "s", 1)])
+    given = TableRows("tags", ("id", "slug", "name", "name_key", "created_at"), [("i", "s", 1)])
     completed = with_defaults(table, given)
     assert completed.rows == [("i", "s", 1)]
     posts = metadata.tables["posts"]

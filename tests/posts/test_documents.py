@@ -26,7 +26,8 @@ async def test_lists_and_posts_are_byte_for_byte_what_their_models_write(
 ) -> None:
     author = await signed_in(app, client)
     reader = await signed_in(app, client)
-    post = await create_post(client, author, title="Documents", tags=["zeta", "alpha"])
+    tags = ["Zeta", "C++", "alpha", "Ünïcödé"]
+    post = await create_post(client, author, title="Documents", tags=tags)
     await create_post(client, author, summary="No tags here")
     like = await client.put(f"{POSTS}/{post['slug']}/like", headers=reader.headers)
     assert like.status_code == 204
@@ -40,7 +41,12 @@ async def test_lists_and_posts_are_byte_for_byte_what_their_models_write(
     signed = (await client.get(f"{POSTS}/{post['slug']}", headers=reader.headers)).json()
     assert signed["liked"] is True
     assert signed["bookmarked"] is False
-    assert signed["tags"] == ["alpha", "zeta"]
+    assert signed["tags"] == [
+        {"slug": "alpha", "name": "alpha"},
+        {"slug": "c-plus-plus", "name": "C++"},
+        {"slug": "unicode", "name": "Ünïcödé"},
+        {"slug": "zeta", "name": "Zeta"},
+    ]
     assert signed["published_at"].endswith("Z")
 
 

@@ -13,7 +13,7 @@ async def test_the_author_edits_their_post(app: FastAPI, client: httpx.AsyncClie
     post = await create_post(client, author, title="Mine", tags=["a"])
     changed = await set_post(client, author, post["id"], title="Still mine", tags=["b", "c"])
     assert changed["title"] == "Still mine"
-    assert changed["tags"] == ["b", "c"]
+    assert [tag["slug"] for tag in changed["tags"]] == ["b", "c"]
     assert changed["updated_at"] >= post["updated_at"]
 
 
@@ -111,7 +111,7 @@ async def test_unknown_fields_in_an_edit_are_400_and_nothing_changes(
     "changes",
     [
         {"title": ""},
-        {"title": "x" * 201},
+        {"title": "x" * 256},
         {"content": ""},
         {"summary": "s" * 501},
         {"slug": "Bad Slug"},

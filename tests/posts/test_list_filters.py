@@ -71,7 +71,7 @@ async def test_sort_orders(app: FastAPI, client: httpx.AsyncClient) -> None:
         {"page": -1},
         {"page": "first"},
         {"page": 10**12},
-        {"tag": "x" * 31},
+        {"tag": "x" * 101},
         {"tag": "!!!"},
         {"author": "a" * 65},
     ],

@@ -92,7 +92,7 @@ async def test_the_default_page_is_twenty(app: FastAPI, client: httpx.AsyncClien
         {"limit": "ten"},
         {"page": 10**20},
         {"tag": "!!!"},
-        {"tag": "x" * 31},
+        {"tag": "x" * 101},
         {"tag": [f"t{n}" for n in range(11)]},
         {"author": "a" * 65},
     ],

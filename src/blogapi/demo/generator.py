@@ -16,9 +16,9 @@ from blogapi.core.db import new_id
 from blogapi.core.slugs import slugify, with_suffix
 from blogapi.demo import text, threads
 from blogapi.demo.threads import DemoComment
-from blogapi.demo.words import FIRST_NAMES, LAST_NAMES, TOPICS
+from blogapi.demo.words import FIRST_NAMES, LAST_NAMES, TOPIC_SPELLINGS, TOPICS
 from blogapi.posts.models import PostStatus
-from blogapi.tags.schemas import MAX_TAG_LENGTH
+from blogapi.tags.naming import MAX_NAME_LENGTH, name_key, slug_of
 
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 (printed for the person who seeds)
 EMAIL_DOMAIN = "example.com"
@@ -56,6 +56,7 @@ class Existing:
     users: dict[str, uuid.UUID] = field(default_factory=dict)  # username -> id
     emails: frozenset[str] = frozenset()
     tags: dict[str, uuid.UUID] = field(default_factory=dict)  # slug -> id
+    tag_names: dict[str, uuid.UUID] = field(default_factory=dict)  # name_key -> id
     slugs: frozenset[str] = frozenset()
 
 
@@ -77,6 +78,7 @@ class DemoUser:
 class DemoTag:
     id: uuid.UUID
     slug: str
+    name: str
     is_new: bool
 
 
@@ -185,17 +187,22 @@ def _users(rng: random.Random, count: int, now: datetime, existing: Existing) ->
     return users
 
 
+def _spelled(topic: str) -> str:
+    return TOPIC_SPELLINGS.get(topic, topic.capitalize())
+
+
 def tag_names(count: int) -> list[str]:
-    """`count` distinct tag slugs: the topics, then pairs of them."""
-    names = list(dict.fromkeys(slugify(topic, MAX_TAG_LENGTH) for topic in TOPICS))
-    seen = set(names)
+    """`count` tag names of distinct slugs: the topics ("JavaScript", slug `javascript`),
+    then pairs of them ("Python Rust", `python-rust`)."""
+    names = list(dict.fromkeys(_spelled(topic) for topic in TOPICS))
+    seen = {slug_of(name) for name in names}
     for first in TOPICS:
         if len(names) >= count:
             break
         for second in TOPICS:
-            name = slugify(f"{first}-{second}", MAX_TAG_LENGTH)
-            if first != second and len(name) == len(first) + len(second) + 1 and name not in seen:
-                seen.add(name)
+            name = f"{_spelled(first)} {_spelled(second)}"
+            if first != second and len(name) <= MAX_NAME_LENGTH and slug_of(name) not in seen:
+                seen.add(slug_of(name))
                 names.append(name)
     return names[:count]
 
@@ -206,9 +213,10 @@ def max_tags() -> int:
 
 def _tags(count: int, existing: Existing) -> list[DemoTag]:
     tags = []
-    for slug in tag_names(count):
-        known = existing.tags.get(slug)
-        tags.append(DemoTag(id=known or new_id(), slug=slug, is_new=known is None))
+    for name in tag_names(count):
+        slug = slug_of(name)
+        known = existing.tags.get(slug) or existing.tag_names.get(name_key(name))
+        tags.append(DemoTag(id=known or new_id(), slug=slug, name=name, is_new=known is None))
     return tags
 
 

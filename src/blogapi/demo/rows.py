@@ -7,6 +7,7 @@ from itertools import islice
 from blogapi.demo.bodies import Body
 from blogapi.demo.generator import DemoData, DemoPost, Reaction
 from blogapi.demo.writer import Row, TableRows
+from blogapi.tags.naming import name_key
 from blogapi.users.models import UserStatus
 
 POST_CHUNK = 1_000
@@ -53,8 +54,10 @@ def users(data: DemoData, password_hash: str) -> TableRows:
 
 def tags(data: DemoData, now: datetime) -> TableRows:
     created = now - timedelta(days=730)
-    rows: list[Row] = [(tag.id, tag.slug, created) for tag in data.tags if tag.is_new]
-    return TableRows("tags", ("id", "slug", "created_at"), rows)
+    rows: list[Row] = [
+        (tag.id, tag.slug, tag.name, name_key(tag.name), created) for tag in data.tags if tag.is_new
+    ]
+    return TableRows("tags", ("id", "slug", "name", "name_key", "created_at"), rows)
 
 
 def _post(post: DemoPost, body: Body) -> Row:

@@ -114,6 +114,33 @@ emacs packaging dependencies release versioning debugging profiling benchmarks m
 """
 )
 
+# How tags spell the topics that are not simply capitalised (same letters: same slugs).
+TOPIC_SPELLINGS = {
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "postgres": "Postgres",
+    "sqlite": "SQLite",
+    "devops": "DevOps",
+    "api": "API",
+    "opensource": "OpenSource",
+    "machinelearning": "MachineLearning",
+    "datascience": "DataScience",
+    "ai": "AI",
+    "css": "CSS",
+    "html": "HTML",
+    "ios": "iOS",
+    "aws": "AWS",
+    "oop": "OOP",
+    "codereview": "CodeReview",
+    "gamedev": "GameDev",
+    "iot": "IoT",
+    "distributedsystems": "DistributedSystems",
+    "orm": "ORM",
+    "sql": "SQL",
+    "nosql": "NoSQL",
+    "ci": "CI",
+}
+
 LINK_HOSTS = ["docs.example.org", "blog.example.com", "wiki.example.net", "example.com"]
 
 CODE_SAMPLES = {

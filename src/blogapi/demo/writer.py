@@ -43,12 +43,13 @@ async def count_posts(conn: AsyncConnection) -> int:
 async def read_existing(conn: AsyncConnection) -> Existing:
     """Names the new rows must not take: usernames, emails, tag slugs and post slugs."""
     users = (await conn.execute(select(User.username, User.id, User.email))).all()
-    tags = (await conn.execute(select(Tag.slug, Tag.id))).all()
+    tags = (await conn.execute(select(Tag.slug, Tag.name_key, Tag.id))).all()
     slugs = (await conn.scalars(select(Post.slug))).all()
     return Existing(
         users={username: user_id for username, user_id, _ in users},
         emails=frozenset(email for _, _, email in users),
         tags={row.slug: row.id for row in tags},
+        tag_names={row.name_key: row.id for row in tags},
         slugs=frozenset(slugs),
     )
 

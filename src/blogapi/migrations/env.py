@@ -28,7 +28,7 @@ SEARCH_OBJECTS = {
     "search_vector",
     "ix_posts_search_vector",
     "ix_posts_title_trgm",
-    "ix_tags_slug_trgm",
+    "ix_tags_name_key_trgm",
 }
 
 

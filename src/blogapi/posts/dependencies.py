@@ -7,15 +7,17 @@ from blogapi.core.db import SessionDep
 from blogapi.core.errors import Forbidden
 from blogapi.posts import access, queries
 from blogapi.posts.models import Post
-from blogapi.tags.schemas import TagName
+from blogapi.tags.schemas import TagRef
 
 # Filters that name a user take a username or an id; anything else is a 400, not a lookup.
 AuthorFilter = Annotated[
     str | None,
     Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Username or id"),
 ]
-# Repeatable: posts carrying all of them.
-TagFilter = Annotated[list[TagName] | None, Query(max_length=10, description="All of")]
+# Repeatable: posts carrying all of them; each a slug, or a name in any case.
+TagFilter = Annotated[
+    list[TagRef] | None, Query(max_length=10, description="All of these tags (slugs or names)")
+]
 PostRef = Annotated[str, Path(min_length=1, max_length=100, description="A post id or slug")]
 
 

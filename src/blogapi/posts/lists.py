@@ -48,7 +48,7 @@ class _ListShape:
     who: access.Audience
     status: PostStatus | None
     author: Literal["id", "name"] | None
-    many_tags: bool | None  # None: no tag filter
+    tags: int  # how many distinct tags the filter names
     sort: PostSort
 
 
@@ -64,11 +64,10 @@ def _list_shape(filters: PostFilters, viewer: User | None) -> tuple[_ListShape, 
         except ValueError:
             values["author_name"] = filters.author.lower()
             author = "name"
-    many_tags = None
-    if filters.tags:
-        values |= tags_queries.tag_values(filters.tags)
-        many_tags = "tags" in values
-    shape = _ListShape(access.audience(viewer), filters.status, author, many_tags, filters.sort)
+    tag_values = tags_queries.tag_values(filters.tags)
+    values |= tag_values
+    who = access.audience(viewer)
+    shape = _ListShape(who, filters.status, author, len(tag_values), filters.sort)
     return shape, values
 
 
@@ -88,8 +87,8 @@ def _conditions(shape: _ListShape) -> list[ColumnElement[bool]]:
     elif shape.author == "name":
         username = bindparam("author_name", type_=String())
         conditions.append(Post.author_id == users_queries.id_by_username_query(username))
-    if shape.many_tags is not None:
-        conditions.append(Post.id.in_(tags_queries.posts_with_all_tags(shape.many_tags)))
+    # Posts carrying all of them: one semi-join per tag, on the (tag_id, post_id) index.
+    conditions += [Post.id.in_(tags_queries.posts_with_tag(n)) for n in range(shape.tags)]
     return conditions
 
 

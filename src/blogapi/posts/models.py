@@ -42,7 +42,7 @@ class Post(IdMixin, TimestampMixin, Base):
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Unique over deleted posts too: a deleted post's slug stays reserved.
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(255))
     summary: Mapped[str] = mapped_column(String(500))
     # True when the summary was written by a person; else it follows the content.
     summary_is_custom: Mapped[bool] = mapped_column(default=False)
@@ -72,7 +72,7 @@ class PostRevision(IdMixin, Base):
 
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     number: Mapped[int]
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(255))
     summary: Mapped[str] = mapped_column(String(500))
     content: Mapped[str] = mapped_column(Text)
     # Who made the change that replaced this version.

@@ -52,7 +52,7 @@ def post_select(*, viewer: bool, full: bool) -> Select[Any]:
     post_id = Post.__table__.c.id
     columns: list[Any] = [getattr(Post, name) for name in SUMMARY_COLUMNS]
     columns += [Post.status, *users_queries.author_columns()]
-    columns.append(tags_queries.slugs_column(post_id).label("tag_slugs"))
+    columns.append(tags_queries.tags_column(post_id).label("tags"))
     columns += covers.cover_columns(post_id)
     if viewer:
         liked = reactions_queries.liked_column(access.VIEWER_ID, post_id)

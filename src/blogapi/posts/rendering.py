@@ -9,6 +9,8 @@ from typing import Any
 from blogapi.core.responses import Document
 from blogapi.posts.models import PostRevision, PostStatus
 from blogapi.posts.schemas import AuthorOut, PostSummary, RevisionOut, RevisionSummary
+from blogapi.tags import rendering as tags_rendering
+from blogapi.tags.schemas import TagSummary
 from blogapi.users.models import User
 
 # A result row by column name (SQLAlchemy's RowMapping is one).
@@ -17,7 +19,6 @@ Row = Mapping[Any, Any]
 
 def summary_document(row: Row, viewer: bool) -> Document:
     """A PostSummary as plain data, in the model's field order (the JSON keeps that order)."""
-    tags = row["tag_slugs"]
     return {
         "id": row["id"],
         "slug": row["slug"],
@@ -33,7 +34,7 @@ def summary_document(row: Row, viewer: bool) -> Document:
             "display_name": row["author_display_name"],
             "avatar_url": row["author_avatar_url"],
         },
-        "tags": sorted(tags.split(",")) if tags else [],
+        "tags": tags_rendering.post_tags(row["tags"]),
         "likes_count": row["likes_count"],
         "comments_count": row["comments_count"],
         "reading_time_minutes": row["reading_time_minutes"],
@@ -56,6 +57,7 @@ def summary_model(document: Document) -> PostSummary:
     """The model of a summary document, for responses that embed summaries (search hits)."""
     fields = {**document, "status": PostStatus(document["status"])}
     fields["author"] = AuthorOut.model_construct(**document["author"])
+    fields["tags"] = [TagSummary.model_construct(**tag) for tag in document["tags"]]
     return PostSummary.model_construct(**fields)
 
 

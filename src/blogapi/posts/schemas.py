@@ -7,7 +7,7 @@ from pydantic import AfterValidator, AwareDatetime, Field
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
 from blogapi.core.slugs import as_uuid, is_slug
 from blogapi.posts.models import PostStatus
-from blogapi.tags.schemas import TagName
+from blogapi.tags.schemas import TagName, TagSummary
 
 MAX_TAGS = 10
 
@@ -48,7 +48,7 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Title = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_not_blank)]
 Content = Annotated[str, Field(min_length=1, max_length=200_000), AfterValidator(_not_blank)]
 Summary = Annotated[str, Field(max_length=500)]
 Slug = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_slug)]
@@ -99,7 +99,7 @@ class PostSummary(OutModel):
     created_at: UTCTimestamp
     updated_at: UTCTimestamp
     author: AuthorOut
-    tags: list[str]
+    tags: list[TagSummary] = Field(description="Ordered by slug")
     likes_count: int
     comments_count: int
     reading_time_minutes: int

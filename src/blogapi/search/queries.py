@@ -252,6 +252,6 @@ async def suggest(session: AsyncSession, raw_query: str) -> list[Suggestion]:
     public = posts_access.public_post_ids()
     tags = await tags_queries.suggest(session, matching, SUGGESTIONS, public)
     titles = await posts_queries.suggest_titles(session, matching, SUGGESTIONS)
-    suggestions = [Suggestion(type="tag", text=slug, slug=slug) for slug in tags]
+    suggestions = [Suggestion(type="tag", text=name, slug=slug) for name, slug in tags]
     suggestions += [Suggestion(type="post", text=title, slug=slug) for title, slug in titles]
     return suggestions[:SUGGESTIONS]

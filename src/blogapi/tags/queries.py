@@ -1,5 +1,5 @@
 """Reading tags: lists with post counts, one tag, autocomplete, and the SQL that post reads
-use for tags (a post's slugs, posts carrying given tags)."""
+use for tags (a post's tags, posts carrying given tags)."""
 
 import uuid
 from collections.abc import Sequence
@@ -12,32 +12,29 @@ from blogapi.core.db import TextMatcher
 from blogapi.core.errors import NotFound
 from blogapi.core.pagination import PageParams
 from blogapi.tags.models import PostTag, Tag
+from blogapi.tags.naming import name_key
+from blogapi.tags.rendering import ENTRY_SEPARATOR
 
 
-def posts_with_all_tags(many: bool) -> Select[uuid.UUID]:
-    """The ids of posts carrying the tag bound to `tag`, or (`many`) every one of the
-    distinct tags bound to `tags`, `tag_count` of them: see `tag_values`."""
-    if not many:  # the common case: a plain semi-join, no grouping
-        return (
-            select(PostTag.post_id)
-            .join(Tag, Tag.id == PostTag.tag_id)
-            .where(Tag.slug == bindparam("tag"))
-        )
-    return (
-        select(PostTag.post_id)
-        .join(Tag, Tag.id == PostTag.tag_id)
-        .where(Tag.slug.in_(bindparam("tags", expanding=True)))
-        .group_by(PostTag.post_id)
-        .having(func.count(PostTag.tag_id) == bindparam("tag_count"))
-    )
+def tag_id_named(ref: ColumnElement[str]) -> ColumnElement[uuid.UUID | None]:
+    """The id of the tag `ref` (a folded slug or name) names: the tag with that slug, else
+    the one with that name. Each lookup is one probe of a unique index."""
+    by_slug = select(Tag.id).where(Tag.slug == ref).scalar_subquery()
+    by_name = select(Tag.id).where(Tag.name_key == ref).scalar_subquery()
+    return func.coalesce(by_slug, by_name)
 
 
-def tag_values(slugs: Sequence[str]) -> dict[str, Any]:
-    """The values `posts_with_all_tags(many=len(set(slugs)) > 1)` binds."""
-    wanted = sorted(set(slugs))
-    if len(wanted) == 1:
-        return {"tag": wanted[0]}
-    return {"tags": wanted, "tag_count": len(wanted)}
+def posts_with_tag(number: int) -> Select[uuid.UUID]:
+    """The ids of posts carrying the tag bound to `tag_<number>`: see `tag_values`."""
+    named = tag_id_named(bindparam(f"tag_{number}", type_=Tag.slug.type))
+    return select(PostTag.post_id).where(PostTag.tag_id == named)
+
+
+def tag_values(refs: Sequence[str]) -> dict[str, Any]:
+    """The values that `posts_with_tag(n)`, for each n below their number, bind: one per
+    distinct tag named (slugs and names folded as `name_key` folds them)."""
+    keys = dict.fromkeys(name_key(ref) for ref in refs)
+    return {f"tag_{number}": key for number, key in enumerate(keys)}
 
 
 # The posts a tag counts are the public ones; which those are is the posts domain's rule,
@@ -69,9 +66,16 @@ async def list_tags(
     return [(row[0], row[1]) for row in rows], total or 0
 
 
-async def get_tag(session: AsyncSession, slug: str, counted_posts: PostIds) -> tuple[Tag, int]:
-    """A tag by slug and how many of `counted_posts` carry it; else 404."""
-    tag = await session.scalar(select(Tag).where(Tag.slug == slug.lower()))
+async def find_tag(session: AsyncSession, ref: str) -> Tag | None:
+    """The tag with the slug `ref`, else the one named `ref` in any case."""
+    return await session.scalar(
+        select(Tag).where(Tag.id == tag_id_named(bindparam("ref"))), {"ref": name_key(ref)}
+    )
+
+
+async def get_tag(session: AsyncSession, ref: str, counted_posts: PostIds) -> tuple[Tag, int]:
+    """A tag by slug or name and how many of `counted_posts` carry it; else 404."""
+    tag = await find_tag(session, ref)
     if tag is None:
         raise NotFound("Tag not found")
     count = await session.scalar(
@@ -84,20 +88,21 @@ async def get_tag(session: AsyncSession, slug: str, counted_posts: PostIds) -> t
 
 async def suggest(
     session: AsyncSession, matching: TextMatcher, limit: int, counted_posts: PostIds
-) -> list[str]:
-    """Tags (of some of `counted_posts`) whose names match, for autocomplete."""
-    condition, order = matching(Tag.__table__.c.slug)
+) -> list[tuple[str, str]]:
+    """(name, slug) of tags (of some of `counted_posts`) whose names match, for autocomplete."""
+    condition, order = matching(Tag.__table__.c.name_key)
     used = select(PostTag.tag_id).where(PostTag.post_id.in_(counted_posts))
-    rows = await session.scalars(
-        select(Tag.slug).where(condition, Tag.id.in_(used)).order_by(*order).limit(limit)
+    rows = await session.execute(
+        select(Tag.name, Tag.slug).where(condition, Tag.id.in_(used)).order_by(*order).limit(limit)
     )
-    return list(rows)
+    return [(name, slug) for name, slug in rows]
 
 
-def slugs_column(post_id: ColumnElement[uuid.UUID]) -> ColumnElement[str | None]:
-    """A correlated subquery: the post's tag slugs joined by commas (slugs have none)."""
+def tags_column(post_id: ColumnElement[uuid.UUID]) -> ColumnElement[str | None]:
+    """A correlated subquery: the post's tags in one string, `rendering.post_tags` reads it
+    (a slug has no space, and no name holds the separator, a control character)."""
     return (
-        select(func.aggregate_strings(Tag.slug, ","))
+        select(func.aggregate_strings(Tag.slug + " " + Tag.name, ENTRY_SEPARATOR))
         .select_from(PostTag)
         .join(Tag, Tag.id == PostTag.tag_id)
         .where(PostTag.post_id == post_id)

@@ -11,6 +11,7 @@ from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.posts import access as posts_access
 from blogapi.tags import queries, service
 from blogapi.tags.models import Tag
+from blogapi.tags.naming import MAX_SLUG_LENGTH
 from blogapi.tags.schemas import TagOut, TagRename
 from blogapi.users.models import User
 
@@ -18,12 +19,15 @@ router = APIRouter(
     prefix=f"{API_PREFIX}/tags", tags=["tags"], route_class=JSONRoute, dependencies=[ReadWriteLimit]
 )
 
-TagSlug = Annotated[str, Path(min_length=1, max_length=30)]
+# A slug, or a name in any case (GET /tags/C%2B%2B finds C++).
+TagSlug = Annotated[
+    str, Path(min_length=1, max_length=MAX_SLUG_LENGTH, description="A slug, or a name")
+]
 Editor = Annotated[User, Depends(require_role(Role.EDITOR))]
 
 
 def _out(tag: Tag, post_count: int) -> TagOut:
-    return TagOut(slug=tag.slug, post_count=post_count, created_at=tag.created_at)
+    return TagOut(slug=tag.slug, name=tag.name, post_count=post_count, created_at=tag.created_at)
 
 
 @router.get("", response_model=Page[TagOut])
@@ -36,6 +40,7 @@ async def list_tags(request: Request, session: SessionDep, page: PageDep) -> Res
 
 @router.get("/{slug}", response_model=TagOut)
 async def read_tag(request: Request, slug: TagSlug, session: SessionDep) -> Response:
+    """A tag by slug, or by name in any case."""
     tag, count = await queries.get_tag(session, slug, posts_access.public_post_ids())
     return cacheable_json(request, _out(tag, count))
 
@@ -44,7 +49,8 @@ async def read_tag(request: Request, slug: TagSlug, session: SessionDep) -> Resp
 async def rename_tag(
     slug: TagSlug, data: TagRename, session: SessionDep, _editor: Editor
 ) -> TagOut:
-    """Editors: rename a tag, or merge it into the tag that already has the new name."""
+    """Editors: rename a tag (a new name, a new slug), respell it (the same name in another
+    case, the same slug), or merge it into the tag that already has the new name."""
     tag, _ = await queries.get_tag(session, slug, posts_access.public_post_ids())
     renamed = await service.rename(session, tag, data.name)
     return _out(*await queries.get_tag(session, renamed.slug, posts_access.public_post_ids()))

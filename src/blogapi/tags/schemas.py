@@ -3,31 +3,37 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
-from blogapi.core.slugs import slugify
+from blogapi.tags.naming import MAX_NAME_LENGTH, MAX_SLUG_LENGTH, clean_name
 
-MAX_TAG_LENGTH = 30
-
-
-def _tag_name(value: str) -> str:
-    if len(value) > MAX_TAG_LENGTH:
-        raise ValueError(f"a tag has at most {MAX_TAG_LENGTH} characters")
-    slug = slugify(value, max_length=MAX_TAG_LENGTH)
-    if not slug:
-        raise ValueError("a tag needs at least one letter or digit")
-    return slug
+MAX_TAG_LENGTH = MAX_NAME_LENGTH
 
 
-# A tag as written by a client (in a post, a filter or a rename), slugged.
-TagName = Annotated[str, Field(min_length=1), AfterValidator(_tag_name)]
+def _tag_ref(value: str) -> str:
+    ref = value.strip()
+    if not any(character.isalnum() for character in ref):
+        raise ValueError("a tag's slug or name has at least one letter or digit")
+    return ref
 
 
-class TagOut(OutModel):
-    slug: str = Field(description="The tag's name: lower case, hyphenated")
+# A tag as written by a client in a post or a rename: its name, kept as written (trimmed).
+TagName = Annotated[str, Field(min_length=1), AfterValidator(clean_name)]
+# A tag a client names in a filter or a path: its slug, or its name in any case.
+TagRef = Annotated[str, Field(min_length=1, max_length=MAX_SLUG_LENGTH), AfterValidator(_tag_ref)]
+
+
+class TagSummary(OutModel):
+    """A tag as posts carry it."""
+
+    slug: str = Field(description="Its address: the name in lower-case ASCII, hyphenated")
+    name: str = Field(description="As first written, e.g. C++")
+
+
+class TagOut(TagSummary):
     post_count: int = Field(description="Published posts carrying it")
     created_at: UTCTimestamp
 
 
 class TagRename(StrictModel):
     name: TagName = Field(
-        description="The new name; naming an existing tag merges this one into it"
+        description="The new name; a name another tag has (in any case) merges this one into it"
     )

@@ -1,39 +1,109 @@
-"""Tags: attach them to posts, rename and merge."""
+"""Tags: attach them to posts by name, rename and merge."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import insert_or_ignore, new_id, utcnow
+from blogapi.core.errors import Conflict
 from blogapi.tags.models import PostTag, Tag
+from blogapi.tags.naming import name_key, numbered, slug_of
+
+# Each pass makes every missing tag unless a racing request took one of the slugs it chose
+# in the meantime; the next pass sees that tag and chooses again.
+CREATE_PASSES = 4
 
 
-async def set_post_tags(session: AsyncSession, post_id: uuid.UUID, slugs: Sequence[str]) -> None:
-    """Make `slugs` the post's tags, creating the ones that do not exist yet (race-safe)."""
+async def set_post_tags(session: AsyncSession, post_id: uuid.UUID, names: Sequence[str]) -> None:
+    """Make the tags named `names` (cleaned names) the post's. A name that is another tag's
+    in any case is that tag, which keeps its first name; the others are made (race-safe)."""
     await session.execute(delete(PostTag).where(PostTag.post_id == post_id))
-    if not slugs:
+    if not names:
         return
-    now = utcnow()
-    await insert_or_ignore(
-        session, Tag, [{"id": new_id(), "slug": slug, "created_at": now} for slug in slugs]
-    )
-    tag_ids = await session.scalars(select(Tag.id).where(Tag.slug.in_(slugs)))
+    tag_ids = await _tags_named(session, names)
     await insert_or_ignore(
         session, PostTag, [{"post_id": post_id, "tag_id": tag_id} for tag_id in tag_ids]
     )
 
 
-async def rename(session: AsyncSession, tag: Tag, new_slug: str) -> Tag:
-    """Rename a tag; when the new name is another tag's, merge this one into it."""
-    if new_slug == tag.slug:
-        return tag
-    target = await session.scalar(select(Tag).where(Tag.slug == new_slug))
-    if target is None:
-        tag.slug = new_slug
+async def _ids_by_key(session: AsyncSession, keys: Collection[str]) -> dict[str, uuid.UUID]:
+    rows = await session.execute(select(Tag.name_key, Tag.id).where(Tag.name_key.in_(keys)))
+    return {row.name_key: row.id for row in rows}
+
+
+async def _tags_named(session: AsyncSession, names: Sequence[str]) -> list[uuid.UUID]:
+    """The ids of the tags named `names`, made when missing with their names as written."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        wanted.setdefault(name_key(name), name)
+    found = await _ids_by_key(session, wanted)
+    for _ in range(CREATE_PASSES):
+        missing = {key: name for key, name in wanted.items() if key not in found}
+        if not missing:
+            return list(found.values())
+        slugs = await free_slugs(session, [slug_of(name) for name in missing.values()])
+        now = utcnow()
+        rows = [
+            {"id": new_id(), "slug": slug, "name": name, "name_key": key, "created_at": now}
+            for (key, name), slug in zip(missing.items(), slugs, strict=True)
+        ]
+        # A conflict on the name is a racing request's tag of the same name, on the slug
+        # another name's: both are skipped here and settled by reading the keys again.
+        await insert_or_ignore(session, Tag, rows)
+        found |= await _ids_by_key(session, missing)
+    raise Conflict("Tags were being created by other requests; send it again")
+
+
+async def free_slugs(
+    session: AsyncSession, bases: Sequence[str], *, mine: uuid.UUID | None = None
+) -> list[str]:
+    """A slug for each base that no tag (but `mine`) has nor an earlier base got: the base,
+    else the base numbered from 2."""
+    # Slugs have no LIKE wildcards; "base-%" also finds other words, which are only skipped.
+    condition = or_(Tag.slug.in_(set(bases)), *(Tag.slug.like(f"{base}-%") for base in bases))
+    others = [] if mine is None else [Tag.id != mine]
+    taken = set(await session.scalars(select(Tag.slug).where(condition, *others)))
+    chosen = []
+    for base in bases:
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = numbered(base, number)
+        taken.add(slug)
+        chosen.append(slug)
+    return chosen
+
+
+async def rename(session: AsyncSession, tag: Tag, new_name: str) -> Tag:
+    """Give a tag a new name (a cleaned one). The same name in another case respells it; a
+    name another tag has merges this one into that tag, which takes this spelling; a new
+    name gets the slug it reads as."""
+    key = name_key(new_name)
+    if key == tag.name_key:
+        tag.name = new_name
         await session.flush()
         return tag
+    target = await session.scalar(select(Tag).where(Tag.name_key == key))
+    if target is not None:
+        await _merge(session, tag, target)
+        target.name = new_name
+        await session.flush()
+        return target
+    (tag.slug,) = await free_slugs(session, [slug_of(new_name)], mine=tag.id)
+    tag.name, tag.name_key = new_name, key
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict("Another tag took this name or slug meanwhile; send it again") from None
+    return tag
+
+
+async def _merge(session: AsyncSession, tag: Tag, target: Tag) -> None:
+    """Move `tag`'s posts to `target` and delete `tag`."""
     # Posts that already carry the target keep one link; the others move over.
     already = select(PostTag.post_id).where(PostTag.tag_id == target.id)
     await session.execute(
@@ -44,5 +114,3 @@ async def rename(session: AsyncSession, tag: Tag, new_slug: str) -> Tag:
     )
     await session.execute(delete(PostTag).where(PostTag.tag_id == tag.id))
     await session.execute(delete(Tag).where(Tag.id == tag.id))
-    await session.flush()
-    return target

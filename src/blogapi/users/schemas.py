@@ -9,13 +9,14 @@ from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
 from blogapi.core.urls import public_url_problem
 from blogapi.users.models import UserStatus
 
-USERNAME_PATTERN = re.compile(r"[a-z0-9_]{3,30}")
+MAX_USERNAME_LENGTH = 50
+USERNAME_PATTERN = re.compile(rf"[a-z0-9_]{{3,{MAX_USERNAME_LENGTH}}}")
 
 
 def _normalise_username(value: str) -> str:
     value = value.strip().lower()
     if not USERNAME_PATTERN.fullmatch(value):
-        raise ValueError("must be 3-30 characters of a-z, 0-9 and _")
+        raise ValueError(f"must be 3-{MAX_USERNAME_LENGTH} characters of a-z, 0-9 and _")
     return value
 
 
@@ -23,7 +24,9 @@ def _normalise_email(value: str) -> str:
     return value.strip().lower()
 
 
-Username = Annotated[str, Field(max_length=30), AfterValidator(_normalise_username)]
+Username = Annotated[
+    str, Field(max_length=MAX_USERNAME_LENGTH), AfterValidator(_normalise_username)
+]
 Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_normalise_email)]
 Password = Annotated[str, Field(min_length=8, max_length=128)]
 DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
