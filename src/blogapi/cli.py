@@ -1,4 +1,5 @@
-"""`blogapi serve | migrate | worker | create-admin | seed-demo`."""
+"""`blogapi serve | migrate | worker | create-admin | seed-demo | backup | restore | export |
+import`."""
 
 import argparse
 import asyncio
@@ -6,26 +7,18 @@ import getpass
 import os
 import signal
 import sys
-from pathlib import Path
 
 import uvicorn
 from alembic import command
-from alembic.config import Config
 from pydantic import ValidationError
 
 from blogapi.core.config import Role, Settings, get_settings
 from blogapi.core.lifecycle import wait_for_database
 from blogapi.demo import command as demo_command
+from blogapi.portability import command as portability_command
+from blogapi.portability.revisions import alembic_config
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def alembic_config(database_url: str | None = None) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if database_url:
-        config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    return config
+__all__ = ["alembic_config", "main"]  # alembic_config: for tests and scripts that migrate
 
 
 def migrate(revision: str = "head") -> None:
@@ -125,7 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--workers", type=int, help="worker processes (WEB_CONCURRENCY, default 1)"
     )
-    commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    migrate_cmd = commands.add_parser(
+        "migrate", help="apply database migrations (alembic upgrade head), or move to a revision"
+    )
+    migrate_cmd.add_argument(
+        "--to",
+        metavar="REV",
+        help="upgrade or downgrade to this revision (an id, `head` or `base`); a downgrade "
+        "drops what later migrations added (docs/operations.md)",
+    )
     commands.add_parser(
         "worker",
         help="deliver queued emails (SMTP, or files when none is set) and purge deleted media",
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
             help="fill the database with a deterministic demo data set (migrates it first)",
         )
     )
+    portability_command.add_commands(commands)
     return parser
 
 
@@ -159,6 +161,8 @@ def main(argv: list[str] | None = None) -> None:
         wait_for_database(settings, attempts=settings.db_connect_attempts)
     if args.command == "serve":
         serve(args, settings)
+    elif args.command == "migrate" and args.to:
+        portability_command.migrate_to(args.to, settings)
     elif args.command == "migrate":
         migrate()
     elif args.command == "worker":
@@ -169,3 +173,5 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "seed-demo":
         migrate()
         demo_command.run(args, settings)
+    elif args.command in portability_command.COMMANDS:
+        portability_command.run(args, settings)
