@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from blogapi.core.config import Role
 
-from .threads import comment_url, comments_count, get_thread, moderate, thread_url
+from .threads import add_comment, comment_url, comments_count, get_thread, moderate, thread_url
 
 RACERS = 30
 
@@ -101,3 +101,31 @@ async def test_racing_deletes_and_hides_uncount_the_comment_once(
     assert set(statuses) <= {200, 204, 404}, statuses
     assert await comments_count(client, post, author) == 0
     assert (await get_thread(client, post["id"], author))["data"] == []
+
+
+async def test_replies_racing_hides_of_their_parent_count_what_readers_see(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    # Each recount waits for the post's row while another request holds it: counted with the
+    # snapshot from before that wait, replies under a parent hidden meanwhile were counted.
+    author = await signed_in(app, client)
+    editor = await signed_in(app, client, role=Role.EDITOR)
+    for _ in range(5):
+        post = await create_post(client, author)
+        parent = await add_comment(client, author, post["id"], "Parent")
+        replies = [
+            client.post(
+                thread_url(post["id"]),
+                json={"content": f"#{i}", "parent_id": parent["id"]},
+                headers=author.headers,  # moderators may reply under a hidden comment
+            )
+            for i in range(10)
+        ]
+        moderation = [
+            moderate(client, editor, parent["id"], action)
+            for action in ("hide", "unhide", "hide", "unhide", "hide")
+        ]
+        responses = await asyncio.gather(*replies[:5], *moderation, *replies[5:])
+        assert {r.status_code for r in responses} == {200, 201}, [r.text for r in responses]
+        shown = (await get_thread(client, post["id"]))["data"]
+        assert await comments_count(client, post, author) == len(shown)

@@ -1,7 +1,8 @@
 """DELETE /comments/{id}: who may, and what the thread shows afterwards."""
 
 import httpx
-from factories import assert_error, create_post, signed_in
+import pytest
+from factories import assert_error, create_post, set_post, signed_in
 from fastapi import FastAPI
 
 from blogapi.core.config import Role
@@ -9,8 +10,9 @@ from blogapi.core.config import Role
 from .threads import add_comment, comment_url, get_thread, moderate, thread_contents
 
 
+@pytest.mark.parametrize("hidden", [False, True], ids=["shown", "hidden"])
 async def test_the_comments_author_the_posts_author_and_an_editor_may_delete(
-    app: FastAPI, client: httpx.AsyncClient
+    app: FastAPI, client: httpx.AsyncClient, hidden: bool
 ) -> None:
     post_author = await signed_in(app, client)
     commenter = await signed_in(app, client)
@@ -18,10 +20,14 @@ async def test_the_comments_author_the_posts_author_and_an_editor_may_delete(
     post = await create_post(client, post_author)
     for deleter in (commenter, post_author, editor):
         comment = await add_comment(client, commenter, post["id"], "Bye")
-        response = await client.delete(comment_url(comment["id"]), headers=deleter.headers)
-        assert response.status_code == 204, response.text
-        assert response.content == b""
-        assert await thread_contents(client, post["id"]) == []
+        reply = await add_comment(client, commenter, post["id"], "Bye again", comment["id"])
+        if hidden:  # out of the readers' sight, it and its reply: still theirs to remove
+            assert (await moderate(client, post_author, comment["id"], "hide")).status_code == 200
+        for removed in (reply, comment):
+            response = await client.delete(comment_url(removed["id"]), headers=deleter.headers)
+            assert response.status_code == 204, response.text
+            assert response.content == b""
+        assert await thread_contents(client, post["id"], post_author) == []
 
 
 async def test_nobody_else_may_delete(app: FastAPI, client: httpx.AsyncClient) -> None:
@@ -113,3 +119,49 @@ async def test_a_placeholder_whose_replies_are_hidden_shows_only_to_moderators(
     assert await thread_contents(client, post["id"], reader) == []
     assert (await get_thread(client, post["id"]))["pagination"]["total"] == 0
     assert await thread_contents(client, post["id"], author) == [None, "Spam"]
+
+
+async def test_others_cannot_find_a_hidden_comment_to_delete(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    commenter = await signed_in(app, client)
+    replier = await signed_in(app, client)
+    post = await create_post(client, author)
+    hidden = await add_comment(client, commenter, post["id"], "Rude")
+    reply = await add_comment(client, replier, post["id"], "Agreed", hidden["id"])
+    assert (await moderate(client, author, hidden["id"], "hide")).status_code == 200
+    # The author of a reply below it, and a stranger: it is not there for them (404, not 403).
+    for outsider in (replier, await signed_in(app, client)):
+        response = await client.delete(comment_url(hidden["id"]), headers=outsider.headers)
+        assert_error(response, 404, "NOT_FOUND")
+    assert_error(await client.delete(comment_url(hidden["id"])), 401, "AUTHENTICATION_REQUIRED")
+    # Nor may the reply's author delete someone else's comment below the hidden one.
+    other = await add_comment(client, author, post["id"], "Moderator's note", reply["id"])
+    response = await client.delete(comment_url(other["id"]), headers=replier.headers)
+    assert_error(response, 404, "NOT_FOUND")
+    assert await thread_contents(client, post["id"], author) == [
+        "Rude",
+        "Agreed",
+        "Moderator's note",
+    ]
+
+
+async def test_the_author_of_a_hidden_comment_still_needs_to_see_the_post(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    commenter = await signed_in(app, client)
+    post = await create_post(client, author)
+    hidden = await add_comment(client, commenter, post["id"], "Rude")
+    assert (await moderate(client, author, hidden["id"], "hide")).status_code == 200
+    await set_post(client, author, post["id"], status="draft")
+    response = await client.delete(comment_url(hidden["id"]), headers=commenter.headers)
+    assert_error(response, 404, "NOT_FOUND")
+    # Editing stays the moderators' call while it is hidden.
+    await set_post(client, author, post["id"], status="published")
+    edit = await client.patch(
+        comment_url(hidden["id"]), json={"content": "Sorry"}, headers=commenter.headers
+    )
+    assert_error(edit, 404, "NOT_FOUND")
+    assert await thread_contents(client, post["id"], author) == ["Rude"]

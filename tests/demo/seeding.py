@@ -57,14 +57,20 @@ async def snapshot(app: FastAPI) -> Snapshot:
 
 
 async def posts_with_wrong_counters(app: FastAPI) -> int:
-    """Posts whose likes_count or comments_count differs from the rows behind it."""
+    """Posts whose likes_count, bookmarks_count or comments_count differs from the rows behind
+    it: comments_count counts live comments with no hidden comment at or above them (one whose
+    path starts with the hidden one's)."""
     return await scalar(
         app,
         """
         SELECT count(*) FROM posts p
         WHERE p.likes_count <> (SELECT count(*) FROM post_likes l WHERE l.post_id = p.id)
+           OR p.bookmarks_count <> (SELECT count(*) FROM bookmarks b WHERE b.post_id = p.id)
            OR p.comments_count <> (
                 SELECT count(*) FROM comments c
-                WHERE c.post_id = p.id AND c.status = 'visible' AND c.deleted_at IS NULL)
+                WHERE c.post_id = p.id AND c.deleted_at IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM comments h
+                    WHERE h.post_id = p.id AND h.status = 'hidden'
+                      AND substr(c.path, 1, length(h.path)) = h.path))
         """,
     )

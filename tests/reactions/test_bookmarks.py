@@ -1,4 +1,5 @@
-"""Bookmarks: idempotent toggles, the `bookmarked` flag, and GET /users/me/bookmarks."""
+"""Bookmarks: idempotent toggles, the `bookmarked` flag, `bookmarks_count`, and
+GET /users/me/bookmarks."""
 
 import uuid
 
@@ -114,3 +115,66 @@ async def test_bad_bookmark_paging_is_400(app: FastAPI, client: httpx.AsyncClien
     for params in ({"limit": 0}, {"limit": 101}, {"page": 0}):
         response = await client.get(BOOKMARKS, params=params, headers=reader.headers)
         assert response.status_code == 400, params
+
+
+async def bookmarks_counts(client: httpx.AsyncClient, post_id: str) -> set[int]:
+    """The post's bookmarks_count wherever a post document carries it: read, list, search."""
+    read = (await read_post(client, post_id)).json()["bookmarks_count"]
+    listed = [p["bookmarks_count"] for p in await list_posts(client) if p["id"] == post_id]
+    return {read, *listed}
+
+
+async def test_bookmarks_count_moves_once_per_reader(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    readers = [await signed_in(app, client) for _ in range(2)]
+    post = await create_post(client, author)
+    assert post["bookmarks_count"] == 0
+    url = f"{POSTS}/{post['id']}/bookmark"
+    for reader in readers:
+        for _ in range(2):  # again: nothing changes, nothing counted
+            assert (await client.put(url, headers=reader.headers)).status_code == 204
+    assert await bookmarks_counts(client, post["id"]) == {2}
+    saved = (await client.get(BOOKMARKS, headers=readers[0].headers)).json()["data"]
+    assert [p["bookmarks_count"] for p in saved] == [2]
+    for _ in range(2):
+        assert (await client.delete(url, headers=readers[0].headers)).status_code == 204
+    assert await bookmarks_counts(client, post["id"]) == {1}
+    # Not an edit of the post: its version and updated_at stay.
+    after = await read_post(client, post["id"], author)
+    assert after.json()["updated_at"] == post["updated_at"]
+    assert after.headers["etag"].startswith('"1-')
+
+
+async def test_removing_a_bookmark_nobody_made_leaves_the_count_at_zero(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    reader = await signed_in(app, client)
+    other = await signed_in(app, client)
+    post = await create_post(client, author)
+    url = f"{POSTS}/{post['id']}/bookmark"
+    assert (await client.delete(url, headers=reader.headers)).status_code == 204
+    assert await bookmarks_counts(client, post["id"]) == {0}
+    await client.put(url, headers=reader.headers)
+    # Someone else's removal touches only their own (absent) bookmark.
+    assert (await client.delete(url, headers=other.headers)).status_code == 204
+    assert await bookmarks_counts(client, post["id"]) == {1}
+
+
+async def test_refused_bookmarks_leave_the_count_alone(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    author = await signed_in(app, client)
+    reader = await signed_in(app, client)
+    post = await create_post(client, author)
+    draft = await create_post(client, author, status="draft")
+    refused = [
+        await client.put(f"{POSTS}/{post['id']}/bookmark"),
+        await client.put(f"{POSTS}/{draft['id']}/bookmark", headers=reader.headers),
+        await client.delete(f"{POSTS}/{post['id']}/bookmark"),
+    ]
+    assert [r.status_code for r in refused] == [401, 404, 401]
+    assert await bookmarks_counts(client, post["id"]) == {0}
+    assert (await read_post(client, draft["id"], author)).json()["bookmarks_count"] == 0

@@ -59,6 +59,18 @@ def _has_live_reply(target: type[Comment], *, moderator: bool) -> Exists:
     return exists().where(*conditions)
 
 
+def in_subtree(target: type[Comment], top: type[Comment]) -> tuple[ColumnElement[bool], ...]:
+    """`target` is `top` or a reply below it, at any depth."""
+    return (
+        target.post_id == top.post_id,
+        target.path.like(top.path + "%"),
+        # The same subtree as a range ('g' sorts after every hex digit), which the index can
+        # seek even though the LIKE pattern is not a constant.
+        target.path >= top.path,
+        target.path < top.path + "g",
+    )
+
+
 @functools.cache  # immutable expressions, built once per flag: building them cost milliseconds
 def shown(*, moderator: bool) -> tuple[ColumnElement[bool], ...]:
     """Which comments of a post a reader gets in the thread.

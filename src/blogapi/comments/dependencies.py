@@ -32,7 +32,8 @@ async def _own_comment(comment_id: CommentId, session: SessionDep, user: Current
 async def _removable_comment(
     comment_id: CommentId, session: SessionDep, user: CurrentUser
 ) -> Comment:
-    found = await queries.get_visible(session, comment_id, user)
+    # Its author may take back a comment that moderators hid (others cannot see it: 404).
+    found = await queries.get_visible(session, comment_id, user, own_hidden=True)
     if found.comment.author_id != user.id and not access.moderates(found.post, user):
         raise Forbidden("Only its author, the post's author or an editor may delete a comment")
     return found.comment

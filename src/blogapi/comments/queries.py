@@ -10,14 +10,17 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
     bindparam,
+    distinct,
     func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from blogapi.comments import access, rendering
-from blogapi.comments.models import Comment
+from blogapi.comments.models import Comment, CommentStatus
 from blogapi.comments.schemas import CommentOut
 from blogapi.core.db import core_execute_all
 from blogapi.core.errors import NotFound
@@ -83,6 +86,37 @@ async def thread_page(
     }
 
 
+def counted_on(post_id: uuid.UUID) -> ColumnElement[int]:
+    """How many of the post's comments its `comments_count` counts: those an anonymous reader
+    sees with their content, i.e. live and not `access.under_hidden` (the anonymous thread
+    less its placeholders). As an expression for the statement that stores it.
+
+    The live comments less those in a hidden comment's subtree (DISTINCT: hidden subtrees
+    nest), starting from the few hidden ones: 0.75 ms for a post of 966 comments, where
+    matching each comment against its ancestors took 3.2 (bench/comment_counts.py).
+    """
+    live = (
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.post_id == post_id, Comment.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    hidden = aliased(Comment)
+    concealed = (
+        select(func.count(distinct(Comment.id)))
+        .select_from(hidden)
+        .join(Comment, and_(*access.in_subtree(Comment, hidden)))
+        .where(
+            hidden.post_id == post_id,
+            hidden.status == CommentStatus.HIDDEN.value,
+            Comment.post_id == post_id,
+            Comment.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    return live - concealed
+
+
 async def _with_concealment(
     session: AsyncSession, *conditions: ColumnElement[bool]
 ) -> tuple[Comment, bool] | None:
@@ -99,9 +133,10 @@ async def _with_concealment(
 
 
 async def get_visible(
-    session: AsyncSession, comment_id: uuid.UUID, viewer: User | None
+    session: AsyncSession, comment_id: uuid.UUID, viewer: User | None, *, own_hidden: bool = False
 ) -> CommentOnPost:
-    """A live comment `viewer` may see, on a post they may see, else 404."""
+    """A live comment `viewer` may see, on a post they may see, else 404. With `own_hidden`,
+    also the viewer's own comment that a hidden one (it or an ancestor) keeps from readers."""
     found = await _with_concealment(session, Comment.id == comment_id, Comment.deleted_at.is_(None))
     if found is None:
         raise NotFound("Comment not found")
@@ -110,7 +145,8 @@ async def get_visible(
         post = await posts_queries.get_visible(session, str(comment.post_id), viewer)
     except NotFound:
         raise NotFound("Comment not found") from None
-    if concealed and not access.moderates(post, viewer):
+    authors_own = own_hidden and viewer is not None and comment.author_id == viewer.id
+    if concealed and not authors_own and not access.moderates(post, viewer):
         raise NotFound("Comment not found")
     return CommentOnPost(comment=comment, post=post)
 

@@ -64,7 +64,10 @@ async def edit_comment(
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_comment(comment: RemovableComment, session: SessionDep) -> None:
-    """Delete a comment (its author, the post's author or an editor); replies stay."""
+    """Delete a comment (its author, the post's author or an editor); replies stay.
+
+    Its author may delete it even while it is hidden (it or a comment above it), though
+    only moderators see it: to anyone else a hidden comment is a 404."""
     await service.delete_comment(session, comment)
 
 

@@ -1,8 +1,10 @@
 """Writing comments: replies by materialised path, edits, soft deletes and moderation.
 
-The post's `comments_count` counts comments that are visible and not deleted, and moves in
-the same transaction as the change. Each state change is a conditional UPDATE and the
-counter moves only when it matched a row, so racing hides or deletes count once.
+The post's `comments_count` counts what an anonymous reader sees with its content
+(`access.counted`): hiding a comment uncounts its whole subtree. Each state change is a
+conditional UPDATE; one that changed something recounts the post from the comments table in
+the same transaction (`posts.service.recount_comments`), so whatever order racing requests
+commit in, the last count is taken after every change before it.
 """
 
 import uuid
@@ -50,7 +52,7 @@ async def create_comment(
         comment.depth, comment.path = parent.depth + 1, parent.path + comment.id.hex
     session.add(comment)
     await session.flush()
-    await posts_service.adjust_counts(session, post.id, comments=1)
+    await _recount(session, post.id)
     return comment
 
 
@@ -77,26 +79,28 @@ async def edit_comment(session: AsyncSession, comment: Comment, changes: Comment
 
 async def delete_comment(session: AsyncSession, comment: Comment) -> None:
     """Soft delete; replies stay, under a placeholder."""
-    now = utcnow()
-    if await _update_where(session, comment, [_live(), _is(VISIBLE)], deleted_at=now):
-        await posts_service.adjust_counts(session, comment.post_id, comments=-1)
-    elif not await _update_where(session, comment, [_live()], deleted_at=now):
+    if not await _update_where(session, comment, [_live()], deleted_at=utcnow()):
         # A racing request deleted it first.
         raise NotFound("Comment not found")
+    await _recount(session, comment.post_id)
 
 
 async def hide_comment(session: AsyncSession, comment: Comment) -> Comment:
     """Hide it and its replies from everyone but moderators (idempotent)."""
     if await _update_where(session, comment, [_live(), _is(VISIBLE)], status=HIDDEN):
-        await posts_service.adjust_counts(session, comment.post_id, comments=-1)
+        await _recount(session, comment.post_id)
     return _still_live(comment)
 
 
 async def unhide_comment(session: AsyncSession, comment: Comment) -> Comment:
     """Show it again (idempotent)."""
     if await _update_where(session, comment, [_live(), _is(HIDDEN)], status=VISIBLE):
-        await posts_service.adjust_counts(session, comment.post_id, comments=1)
+        await _recount(session, comment.post_id)
     return _still_live(comment)
+
+
+async def _recount(session: AsyncSession, post_id: uuid.UUID) -> None:
+    await posts_service.recount_comments(session, post_id, queries.counted_on(post_id))
 
 
 def _live() -> ColumnElement[bool]:

@@ -19,7 +19,8 @@ USER_COLUMNS = (
 POST_COLUMNS = (
     "id", "author_id", "slug", "title", "summary", "summary_is_custom", "content",
     "content_html", "content_text", "reading_time_minutes", "status", "published_at",
-    "version", "likes_count", "comments_count", "deleted_at", "created_at", "updated_at",
+    "version", "likes_count", "comments_count", "bookmarks_count", "deleted_at", "created_at",
+    "updated_at",
 )  # fmt: skip
 COMMENT_COLUMNS = (
     "id", "post_id", "author_id", "parent_id", "depth", "path", "content", "status",
@@ -66,7 +67,8 @@ def _post(post: DemoPost, body: Body) -> Row:
         post.id, post.author_id, post.slug, post.title, summary,
         post.custom_summary is not None, body.content, body.content_html, body.content_text,
         body.reading_time_minutes, post.status.value, post.published_at, 1, post.likes_count,
-        post.comments_count, post.deleted_at, post.created_at, post.updated_at,
+        post.comments_count, post.bookmarks_count, post.deleted_at, post.created_at,
+        post.updated_at,
     )  # fmt: skip
 
 

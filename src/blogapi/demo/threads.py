@@ -42,11 +42,6 @@ class DemoComment:
     status: CommentStatus = CommentStatus.VISIBLE
     deleted_at: datetime | None = None
 
-    @property
-    def counted(self) -> bool:
-        """What the post's comments_count counts: visible and not deleted."""
-        return self.status is CommentStatus.VISIBLE and self.deleted_at is None
-
 
 def generate(
     rng: random.Random,
@@ -63,9 +58,19 @@ def generate(
     comments: list[DemoComment] = []
     for post, count in zip(posts, _allocate(rng, posts, total), strict=True):
         thread = _thread(rng, post, count, user_ids, commenters, now)
-        post.comments_count = sum(1 for comment in thread if comment.counted)
+        post.comments_count = _counted(thread)
         comments.extend(thread)
     return comments
+
+
+def _counted(thread: list[DemoComment]) -> int:
+    """What the post's comments_count counts (comments/access.counted): live comments with no
+    hidden comment at or above them. Parents come before their replies in `thread`."""
+    concealed: dict[uuid.UUID, bool] = {}
+    for comment in thread:
+        above = concealed[comment.parent_id] if comment.parent_id is not None else False
+        concealed[comment.id] = above or comment.status is CommentStatus.HIDDEN
+    return sum(1 for c in thread if c.deleted_at is None and not concealed[c.id])
 
 
 def _allocate(rng: random.Random, posts: list[DemoPost], total: int) -> list[int]:

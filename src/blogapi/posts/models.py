@@ -25,6 +25,9 @@ class Post(IdMixin, TimestampMixin, Base):
             "status IN ('draft', 'pending_review', 'published', 'archived')", name="status_known"
         ),
         CheckConstraint("likes_count >= 0 AND comments_count >= 0", name="counts_not_negative"),
+        # A constraint of its own: SQLite adds it with the column, where changing the one
+        # above would rebuild the table.
+        CheckConstraint("bookmarks_count >= 0", name="bookmarks_count_not_negative"),
         Index("ix_posts_status_published_at", "status", "published_at"),
         Index("ix_posts_author_id_published_at", "author_id", "published_at"),
         # The public feed, newest first, and its total: an index scan that stops after one
@@ -56,7 +59,9 @@ class Post(IdMixin, TimestampMixin, Base):
     # Optimistic concurrency: bumped on every content or status change, behind the ETag.
     version: Mapped[int] = mapped_column(default=1)
     likes_count: Mapped[int] = mapped_column(default=0)
+    # What an anonymous reader sees with its content (comments/access.counted).
     comments_count: Mapped[int] = mapped_column(default=0)
+    bookmarks_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     deleted_at: Mapped[datetime | None]
 
 

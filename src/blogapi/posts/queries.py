@@ -36,6 +36,7 @@ SUMMARY_COLUMNS = (
     "updated_at",
     "likes_count",
     "comments_count",
+    "bookmarks_count",
     "reading_time_minutes",
 )
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
+from blogapi.core.media_urls import MediaUrl
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
 from blogapi.core.slugs import as_uuid, is_slug
 from blogapi.posts.models import PostStatus
@@ -84,7 +85,7 @@ class AuthorOut(OutModel):
     id: uuid.UUID
     username: str
     display_name: str | None
-    avatar_url: str | None
+    avatar_url: MediaUrl | None
 
 
 class PostSummary(OutModel):
@@ -101,7 +102,11 @@ class PostSummary(OutModel):
     author: AuthorOut
     tags: list[TagSummary] = Field(description="Ordered by slug")
     likes_count: int
-    comments_count: int
+    comments_count: int = Field(
+        description="The comments an anonymous reader sees with their content: not hidden, nor"
+        " under a hidden one, and not deleted (a placeholder is not counted)"
+    )
+    bookmarks_count: int
     reading_time_minutes: int
     cover_media_id: uuid.UUID | None = None
     cover_url: str | None = None

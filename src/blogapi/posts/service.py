@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from blogapi.posts.models import Post, PostRevision, PostStatus
 from blogapi.posts.schemas import PostCreate, PostUpdate
 from blogapi.posts.status import check_initial_status, check_transition
 from blogapi.reactions import service as reactions_service
+from blogapi.reactions.models import Reaction
 from blogapi.tags import service as tags_service
 from blogapi.users.models import User
 
@@ -231,28 +232,53 @@ async def delete_posts_of(session: AsyncSession, author_id: uuid.UUID) -> None:
     )
 
 
-async def adjust_counts(
-    session: AsyncSession, post_id: uuid.UUID, *, likes: int = 0, comments: int = 0
+# Each reaction's counter on the post.
+COUNTERS = {Reaction.LIKE: Post.likes_count, Reaction.BOOKMARK: Post.bookmarks_count}
+
+
+async def _move_counter(
+    session: AsyncSession, post_id: uuid.UUID, reaction: Reaction, by: int
 ) -> None:
-    """Move the counters in SQL, in the caller's transaction, so they always match the rows."""
+    """Move the counter in SQL, in the caller's transaction, so it always matches the rows."""
+    counter = COUNTERS[reaction]
     await session.execute(
         update(Post)
         .where(Post.id == post_id)
-        .values(
-            likes_count=Post.likes_count + likes,
-            comments_count=Post.comments_count + comments,
-            updated_at=Post.updated_at,  # a like or a comment is not an edit of the post
-        )
+        # A like or a bookmark is not an edit of the post: updated_at stays.
+        .values({counter: counter + by, Post.updated_at: Post.updated_at})
         .execution_options(synchronize_session=False)
     )
 
 
-async def like(session: AsyncSession, post: Post, user: User) -> None:
-    """Like a post (idempotent): likes_count moves once, in the same transaction."""
-    if await reactions_service.add_like(session, user.id, post.id):
-        await adjust_counts(session, post.id, likes=1)
+async def recount_comments(
+    session: AsyncSession, post_id: uuid.UUID, counted: ColumnElement[int]
+) -> None:
+    """Set comments_count to `counted` (the comments domain's count of the post's comments,
+    which a hide moves by a whole subtree), in the caller's transaction.
+
+    The row is locked by a statement of its own first. A PostgreSQL UPDATE that waits for a
+    row re-checks only that row, and its subquery would count with the snapshot taken before
+    the wait, missing the change it waited for; the count after the lock, a statement of its
+    own, sees every change committed before it, so the last writer's count is exact.
+    """
+    await session.execute(
+        select(Post.id).where(Post.id == post_id).with_for_update(key_share=True)
+    )  # FOR NO KEY UPDATE: it does not wait for the key-share locks of comments being inserted
+    await session.execute(
+        update(Post)
+        .where(Post.id == post_id)
+        .values(comments_count=counted, updated_at=Post.updated_at)  # a comment is no edit
+        .execution_options(synchronize_session=False)
+    )
 
 
-async def unlike(session: AsyncSession, post: Post, user: User) -> None:
-    if await reactions_service.remove_like(session, user.id, post.id):
-        await adjust_counts(session, post.id, likes=-1)
+async def react(session: AsyncSession, post: Post, user: User, reaction: Reaction) -> None:
+    """Like or bookmark a post (idempotent): its counter moves once, in the same transaction."""
+    if await reactions_service.add(session, reaction, user.id, post.id):
+        await _move_counter(session, post.id, reaction, 1)
+
+
+async def unreact(session: AsyncSession, post: Post, user: User, reaction: Reaction) -> None:
+    """Take a like or a bookmark back (idempotent)."""
+    if await reactions_service.remove(session, reaction, user.id, post.id):
+        await _move_counter(session, post.id, reaction, -1)

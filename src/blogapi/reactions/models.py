@@ -1,3 +1,4 @@
+import enum
 import uuid
 from datetime import datetime
 
@@ -5,6 +6,13 @@ from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blogapi.core.db import Base, utcnow
+
+
+class Reaction(enum.StrEnum):
+    """What a reader leaves on a post: a row of its own table, counted on the post."""
+
+    LIKE = "like"
+    BOOKMARK = "bookmark"
 
 
 class PostLike(Base):

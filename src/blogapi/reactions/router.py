@@ -9,7 +9,7 @@ from blogapi.posts import lists as posts_lists
 from blogapi.posts import service as posts_service
 from blogapi.posts.dependencies import VisiblePost
 from blogapi.posts.schemas import PostSummary
-from blogapi.reactions import service
+from blogapi.reactions.models import Reaction
 
 router = APIRouter(
     prefix=API_PREFIX, tags=["reactions"], route_class=JSONRoute, dependencies=[ReadWriteLimit]
@@ -21,23 +21,23 @@ NO_CONTENT = status.HTTP_204_NO_CONTENT
 @router.put("/posts/{ref}/like", status_code=NO_CONTENT)
 async def like(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
     """Like a post (idempotent)."""
-    await posts_service.like(session, post, user)
+    await posts_service.react(session, post, user, Reaction.LIKE)
 
 
 @router.delete("/posts/{ref}/like", status_code=NO_CONTENT)
 async def unlike(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
-    await posts_service.unlike(session, post, user)
+    await posts_service.unreact(session, post, user, Reaction.LIKE)
 
 
 @router.put("/posts/{ref}/bookmark", status_code=NO_CONTENT)
 async def bookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
     """Bookmark a post (idempotent); see them at /users/me/bookmarks."""
-    await service.bookmark(session, user.id, post.id)
+    await posts_service.react(session, post, user, Reaction.BOOKMARK)
 
 
 @router.delete("/posts/{ref}/bookmark", status_code=NO_CONTENT)
 async def unbookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) -> None:
-    await service.unbookmark(session, user.id, post.id)
+    await posts_service.unreact(session, post, user, Reaction.BOOKMARK)
 
 
 @router.get(
