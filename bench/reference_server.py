@@ -24,16 +24,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/bench"
+# Rows keep `/media/<key>` (or the key); URLs are built on the project's base, as it does.
+# The demo's texts show none of our images, so content_html is served as stored.
+MEDIA_BASE = os.environ.get("BENCH_MEDIA_BASE_URL", "http://127.0.0.1:8000/media/")
 PUBLIC = "p.deleted_at IS NULL AND p.status = 'published' AND p.published_at <= now()"
 SUMMARY_COLUMNS = """
     p.id, p.slug, p.title, p.summary, p.status, p.published_at, p.created_at, p.updated_at,
     u.id AS author_id, u.username, u.display_name, u.avatar_url,
-    p.likes_count, p.comments_count, p.reading_time_minutes,
+    p.likes_count, p.comments_count, p.bookmarks_count, p.reading_time_minutes,
     ARRAY(SELECT t.slug || ' ' || t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
           WHERE pt.post_id = p.id ORDER BY t.slug COLLATE "C") AS tags,
     (SELECT pc.media_id FROM post_covers pc WHERE pc.post_id = p.id) AS cover_media_id,
-    (SELECT m.url FROM post_covers pc JOIN media m ON m.id = pc.media_id
-     WHERE pc.post_id = p.id AND m.deleted_at IS NULL) AS cover_url
+    (SELECT m.storage_key FROM post_covers pc JOIN media m ON m.id = pc.media_id
+     WHERE pc.post_id = p.id AND m.deleted_at IS NULL) AS cover_key
 """
 ORDER = "ORDER BY p.published_at DESC, p.created_at DESC, p.id DESC"  # published: never NULL
 FILTERS = {
@@ -97,18 +100,25 @@ def summary(row: asyncpg.Record) -> dict[str, Any]:
             "id": row["author_id"],
             "username": row["username"],
             "display_name": row["display_name"],
-            "avatar_url": row["avatar_url"],
+            "avatar_url": _media_url(row["avatar_url"]),
         },
         # "slug name" (a slug has no space): the API's tag objects.
         "tags": [dict(zip(TAG_FIELDS, entry.split(" ", 1), strict=True)) for entry in row["tags"]],
         "likes_count": row["likes_count"],
         "comments_count": row["comments_count"],
+        "bookmarks_count": row["bookmarks_count"],
         "reading_time_minutes": row["reading_time_minutes"],
         "cover_media_id": row["cover_media_id"],
-        "cover_url": row["cover_url"],
+        "cover_url": None if row["cover_key"] is None else MEDIA_BASE + row["cover_key"],
         "liked": None,
         "bookmarked": None,
     }
+
+
+def _media_url(stored: str | None) -> str | None:
+    if stored is not None and stored.startswith("/media/"):
+        return MEDIA_BASE + stored.removeprefix("/media/")
+    return stored
 
 
 def _bounded(request: Request, name: str, default: int, top: int) -> int | None:

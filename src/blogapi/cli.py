@@ -30,7 +30,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
     wait_for_database(settings, attempts=settings.db_connect_attempts)
     host, port = args.host or settings.host, args.port or settings.port
     # The app (in each worker) reads its settings again: it must see the address it serves on.
+    # With one worker that is this process, whose settings were read (and cached) before the
+    # command line was: read them afresh, or links would name the default port.
     os.environ.update(HOST=host, PORT=str(port))
+    get_settings.cache_clear()
     uvicorn.run(
         "blogapi.main:create_app",
         factory=True,

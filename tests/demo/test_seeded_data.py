@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from blogapi import cli
+from blogapi.core.media_urls import MediaUrls
 from blogapi.demo.covers import COVER_EVERY
 from blogapi.demo.generator import DEMO_PASSWORD, KNOWN_ACCOUNTS
 from blogapi.demo.seed import DatabaseNotEmpty, SeedReport
@@ -20,6 +21,10 @@ from blogapi.posts.models import Post, PostStatus
 from .seeding import SMALL, SMALL_ARGS, posts_with_wrong_counters, scalar, seed, snapshot
 
 LOGIN = "/api/v1/auth/login"
+HIDDEN_REPLIES = """
+    SELECT count(*) FROM comments c JOIN comments h
+      ON h.post_id = c.post_id AND h.status = 'hidden' AND h.id = c.parent_id
+"""
 
 
 async def test_counters_equal_the_real_counts(app: FastAPI, seeded: tuple[SeedReport, str]) -> None:
@@ -29,6 +34,23 @@ async def test_counters_equal_the_real_counts(app: FastAPI, seeded: tuple[SeedRe
     assert await scalar(app, "SELECT sum(likes_count) FROM posts") == await scalar(
         app, "SELECT count(*) FROM post_likes"
     )
+    assert await scalar(app, "SELECT sum(bookmarks_count) FROM posts") == await scalar(
+        app, "SELECT count(*) FROM bookmarks"
+    )
+    # The set has replies under hidden comments, which the count leaves out with them.
+    assert await scalar(app, HIDDEN_REPLIES) > 0
+
+
+async def test_comment_counts_are_what_anonymous_readers_see(
+    reader: httpx.AsyncClient, seeded: tuple[SeedReport, str]
+) -> None:
+    listed = (await reader.get("/api/v1/posts", params={"limit": 100})).json()["data"]
+    assert listed
+    for post in listed:
+        thread = await reader.get(f"/api/v1/posts/{post['id']}/comments", params={"limit": 100})
+        with_content = [c for c in thread.json()["data"] if not c["is_deleted"]]
+        assert thread.json()["pagination"]["total"] <= 100
+        assert post["comments_count"] == len(with_content), post["slug"]
 
 
 async def test_demo_accounts_sign_in_with_the_printed_password(
@@ -108,7 +130,10 @@ async def test_covers_are_stored_and_shown_on_published_posts(
     listed = (await reader.get("/api/v1/posts", params={"limit": 100})).json()["data"]
     with_cover = [post for post in listed if post["cover_url"]]
     assert with_cover, "some public posts show a cover"
-    assert {post["cover_url"] for post in with_cover} <= {item.url for item in media}
+    urls = MediaUrls.of(app.state.settings)  # built when read, on the app's address
+    assert {post["cover_url"] for post in with_cover} <= {
+        urls.of_key(item.storage_key) for item in media
+    }
 
 
 async def test_a_database_with_the_set_is_refused(

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from factories import POSTS, create_post, signed_in
+from factories import ME, POSTS, create_post, signed_in
 from fastapi import FastAPI
+from media.pictures import picture
 
 from blogapi.comments.schemas import CommentOut
+from blogapi.core import media_urls
 from blogapi.core.pagination import Page
 from blogapi.core.responses import dump
 from blogapi.posts.schemas import PostOut, PostSummary
@@ -67,6 +69,7 @@ def test_dump_writes_timestamps_as_the_models_do(microsecond: int) -> None:
         "tags": [],
         "likes_count": 0,
         "comments_count": 0,
+        "bookmarks_count": 0,
         "reading_time_minutes": 1,
         "cover_media_id": None,
         "cover_url": None,
@@ -102,3 +105,34 @@ async def test_comment_threads_are_byte_for_byte_what_their_models_write(
         assert placeholder["author"] is None
         assert placeholder["content"] is None
         assert answer["author"]["username"] == author.username
+
+
+async def test_documents_build_our_media_urls_as_the_models_do(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """Documents make stored `/media/` forms absolute themselves; the models would too (on the
+    app's base), so a document that forgot one would differ here."""
+    author = await signed_in(app, client)
+    files = {"file": ("p.png", picture("PNG", (400, 300)), "image/png")}
+    avatar = await client.put(f"{ME}/avatar", files=files, headers=author.headers)
+    assert avatar.status_code == 200, avatar.text
+    image = await client.post("/api/v1/media", files=files, headers=author.headers)
+    assert image.status_code == 201, image.text
+    cover = image.json()
+    post = await create_post(
+        client, author, content=f"![p]({cover['url']})", cover_media_id=cover["id"]
+    )
+    thread = f"{POSTS}/{post['slug']}/comments"
+    assert (await client.post(thread, json={"content": "Hi"}, headers=author.headers)).is_success
+    base = media_urls.MediaUrls.of(app.state.settings).base
+    with media_urls.bound(media_urls.MediaUrls.of(app.state.settings)):
+        for path, model in (
+            (POSTS, Page[PostSummary]),
+            (f"{POSTS}/{post['slug']}", PostOut),
+            (thread, Page[CommentOut]),
+        ):
+            response = await client.get(path)
+            assert response.status_code == 200
+            assert response.content == model_bytes(model, response.content)
+            assert base in response.text
+            assert '"/media/' not in response.text

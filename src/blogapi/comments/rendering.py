@@ -6,6 +6,7 @@ from typing import Any
 
 from blogapi.comments.models import Comment, CommentStatus
 from blogapi.comments.schemas import CommentOut
+from blogapi.core import media_urls
 from blogapi.core.responses import Document
 from blogapi.posts.schemas import AuthorOut
 from blogapi.users.models import User
@@ -23,7 +24,7 @@ def thread_document(row: Row) -> Document:
             "id": row["author_id"],
             "username": row["author_username"],
             "display_name": row["author_display_name"],
-            "avatar_url": row["author_avatar_url"],
+            "avatar_url": media_urls.current().url(row["author_avatar_url"]),
         }
     return {
         "id": row["id"],

@@ -19,7 +19,7 @@ from blogapi.demo.generator import DemoData
 from blogapi.media import images
 from blogapi.media import service as media_service
 from blogapi.media.models import Media, MediaPurpose
-from blogapi.media.storage import public_url, storage_for
+from blogapi.media.storage import storage_for
 from blogapi.posts.models import PostCover, PostStatus
 
 COVER_EVERY = 4
@@ -54,13 +54,12 @@ async def _stored_media(
     )
     media_id = new_id()
     storage = storage_for(settings)
-    key, variants = await media_service.store_files(storage, settings, media_id, processed)
+    key, variants = await media_service.store_files(storage, media_id, processed)
     return {
         "id": media_id,
         "uploader_id": uploader_id,
         "purpose": MediaPurpose.UPLOAD.value,
         "storage_key": key,
-        "url": public_url(settings, key),
         "content_type": processed.main.content_type,
         "size": len(processed.main.data),
         "stored_bytes": processed.stored_bytes,

@@ -7,6 +7,7 @@ Post bodies are left to `bodies.py`: each post carries the seed of its own text.
 
 import random
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -100,6 +101,7 @@ class DemoPost:
     tag_ids: list[uuid.UUID] = field(default_factory=list)
     likes_count: int = 0
     comments_count: int = 0
+    bookmarks_count: int = 0
 
     def open_for_comments(self, now: datetime) -> bool:
         """Published, due and not deleted: where comments, likes and bookmarks land."""
@@ -350,11 +352,10 @@ def _reactions(
         saved = int(rng.paretovariate(1.6)) - 1
         for index in rng.sample(range(len(users)), min(saved, len(users))):
             bookmarks.setdefault((users[index].id, post.id), _reaction_time(rng, post, now))
-    counts: dict[uuid.UUID, int] = {}
-    for _, post_id in likes:
-        counts[post_id] = counts.get(post_id, 0) + 1
+    liked = Counter(post_id for _, post_id in likes)
+    saved_by = Counter(post_id for _, post_id in bookmarks)
     for post in posts:
-        post.likes_count = counts.get(post.id, 0)
+        post.likes_count, post.bookmarks_count = liked[post.id], saved_by[post.id]
     return (
         [(user, post, at) for (user, post), at in likes.items()],
         [(user, post, at) for (user, post), at in bookmarks.items()],

@@ -25,7 +25,6 @@ class Media(IdMixin, Base):
         CheckConstraint("size >= 0 AND stored_bytes >= 0", name="sizes_not_negative"),
         Index("ix_media_uploader_id_created_at", "uploader_id", "created_at"),
         Index("ix_media_deleted_at", "deleted_at"),
-        Index("ix_media_url", "url"),
         # Identical bytes from one uploader are kept once (among media not deleted).
         Index(
             "uq_media_uploader_id_purpose_sha256",
@@ -41,10 +40,9 @@ class Media(IdMixin, Base):
     uploader_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     purpose: Mapped[str] = mapped_column(String(20), default=MediaPurpose.UPLOAD.value)
     # The main (re-encoded) file; its variants sit beside it. Generated, never from the client.
+    # No URL is stored: responses build it from the key on the serving app's address
+    # (core/media_urls.py), so a blog that moves keeps its images.
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
-    # The public URL of the main file, fixed at upload (as avatar_url is), so reads need no
-    # settings and Markdown images can be recognised by it.
-    url: Mapped[str] = mapped_column(String(2048))
     content_type: Mapped[str] = mapped_column(String(50))
     # Bytes of the main file, and of every file this media keeps (what the quota counts).
     size: Mapped[int] = mapped_column(BigInteger)
@@ -53,7 +51,7 @@ class Media(IdMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     width: Mapped[int]
     height: Mapped[int]
-    # {"variants": [{"name", "width", "height", "size", "key", "url"}], "animated": bool, ...}
+    # {"variants": [{"name", "width", "height", "size", "key"}], "animated": bool, ...}
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     alt: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

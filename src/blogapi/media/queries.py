@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import utcnow
+from blogapi.core.media_urls import stored_form
 from blogapi.core.pagination import PageParams, rows_page
 from blogapi.media.models import Media, MediaPurpose
 from blogapi.media.schemas import ResponsiveImage
+from blogapi.media.storage import key_in_url
 
 
 async def used_bytes(session: AsyncSession, uploader_id: uuid.UUID) -> int:
@@ -49,21 +51,32 @@ async def get_upload(session: AsyncSession, media_id: uuid.UUID) -> Media | None
 async def responsive_images(
     session: AsyncSession, urls: Sequence[str]
 ) -> dict[str, ResponsiveImage]:
-    """For the URLs that are our (not deleted) images: size and srcset for an <img>."""
-    if not urls:
+    """For the URLs that name a file of our (not deleted) images, on any address: the stored
+    form of that file, and size and srcset for an <img>."""
+    keys = {url: key for url in urls if (key := key_in_url(url)) is not None}
+    if not keys:
         return {}
-    rows = await session.scalars(
-        select(Media).where(Media.url.in_(set(urls)), Media.deleted_at.is_(None))
-    )
+    # A key's folder is its media's id.
+    ids = {uuid.UUID(hex=key.split("/", 1)[0]) for key in keys.values()}
+    rows = await session.scalars(select(Media).where(Media.id.in_(ids), Media.deleted_at.is_(None)))
+    by_id = {media.id: media for media in rows}
     found = {}
-    for media in rows:
-        candidates = [(v["url"], v["width"]) for v in media.meta.get("variants", [])]
-        candidates.append((media.url, media.width))
-        found[media.url] = ResponsiveImage(
-            width=media.width,
-            height=media.height,
-            srcset=", ".join(f"{url} {width}w" for url, width in candidates),
-            sizes=f"(max-width: {media.width}px) 100vw, {media.width}px",
+    for url, key in keys.items():
+        media = by_id.get(uuid.UUID(hex=key.split("/", 1)[0]))
+        if media is None:
+            continue
+        files = [(v["key"], v["width"], v["height"]) for v in media.meta.get("variants", [])]
+        files.append((media.storage_key, media.width, media.height))
+        shown = next((file for file in files if file[0] == key), None)
+        if shown is None:  # a name this media never had
+            continue
+        _, width, height = shown
+        found[url] = ResponsiveImage(
+            src=stored_form(key),
+            width=width,
+            height=height,
+            srcset=", ".join(f"{stored_form(k)} {w}w" for k, w, _ in files),
+            sizes=f"(max-width: {width}px) 100vw, {width}px",
         )
     return found
 

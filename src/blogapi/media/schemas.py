@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from blogapi.core import media_urls
 from blogapi.core.schemas import OutModel, UTCTimestamp
 
 
@@ -33,15 +34,23 @@ class MediaOut(OutModel):
         if meta is None:
             return value
         fields = {name: getattr(value, name) for name in cls.model_fields if hasattr(value, name)}
+        # Built on the address of the app answering, from the keys (core/media_urls.py).
+        urls = media_urls.current()
+        fields["url"] = urls.of_key(value.storage_key)
         fields["animated"] = bool(meta.get("animated", False))
-        fields["variants"] = meta.get("variants", [])
+        fields["variants"] = [
+            {"width": v["width"], "height": v["height"], "url": urls.of_key(v["key"])}
+            for v in meta.get("variants", [])
+        ]
         return fields
 
 
 @dataclass(frozen=True, slots=True)
 class ResponsiveImage:
-    """What a Markdown image pointing at our media gains in content_html."""
+    """What a Markdown image pointing at our media gains in content_html. `src` and the
+    `srcset` candidates are stored forms (`/media/<key>`), made absolute when read."""
 
+    src: str
     width: int
     height: int
     srcset: str

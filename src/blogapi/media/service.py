@@ -22,10 +22,11 @@ from blogapi.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from blogapi.core.media_urls import stored_form
 from blogapi.media import images, queries
 from blogapi.media.errors import QuotaExceeded
 from blogapi.media.models import Media, MediaPurpose
-from blogapi.media.storage import Storage, StorageUnavailable, public_url
+from blogapi.media.storage import Storage, StorageUnavailable
 from blogapi.media.uploads import UploadedFile
 from blogapi.users.models import User
 
@@ -162,7 +163,7 @@ def keys_of(media: Media) -> list[str]:
 
 
 async def store_files(
-    storage: Storage, settings: Settings, media_id: uuid.UUID, processed: images.ProcessedImage
+    storage: Storage, media_id: uuid.UUID, processed: images.ProcessedImage
 ) -> tuple[str, list[dict[str, Any]]]:
     """Put every file; on a failure, remove those already put. Returns (main key, variants)."""
     stored: list[str] = []
@@ -180,7 +181,6 @@ async def store_files(
                         "height": file.height,
                         "size": len(file.data),
                         "key": key,
-                        "url": public_url(settings, key),
                     }
                 )
     except BaseException as error:
@@ -219,13 +219,12 @@ async def _create(
             f"This upload would pass your storage quota ({settings.media_quota_mb} MiB)"
         )
     media_id = new_id()
-    key, variants = await store_files(storage, settings, media_id, processed)
+    key, variants = await store_files(storage, media_id, processed)
     media = Media(
         id=media_id,
         uploader_id=uploader.id,
         purpose=purpose.value,
         storage_key=key,
-        url=public_url(settings, key),
         content_type=processed.main.content_type,
         size=len(processed.main.data),
         stored_bytes=processed.stored_bytes,
@@ -324,7 +323,8 @@ async def set_avatar(
         open_image=images.open_avatar,
     )
     await _drop_avatars(session, user, keep=avatar.id)
-    user.avatar_url = avatar.url
+    # A reference to our file, made absolute when read (core/media_urls.py).
+    user.avatar_url = stored_form(avatar.storage_key)
     user.updated_at = utcnow()
     await session.flush()
     return user

@@ -10,6 +10,7 @@ import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config as BotoConfig
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}/[a-z0-9]{1,20}\.(?:jpg|png|gif|webp|avif)")
+_KEY_AT_END = re.compile(rf"(?:^|/)({KEY_PATTERN.pattern})$")
 CONTENT_TYPES = {
     "jpg": "image/jpeg",
     "png": "image/png",
@@ -177,9 +179,14 @@ def storage_for(settings: Settings) -> LocalStorage | S3Storage:
     return LocalStorage(Path(settings.media_dir))
 
 
-def public_url(settings: Settings, key: str) -> str:
-    """MEDIA_PUBLIC_BASE_URL/<key> when set; else the app's own /media/<key> (which serves a
-    local file, or redirects to a presigned GET on S3)."""
-    if settings.media_public_base_url:
-        return f"{settings.media_public_base_url.rstrip('/')}/{key}"
-    return f"{settings.public_base_url.rstrip('/')}/media/{key}"
+def key_in_url(url: str) -> str | None:
+    """The key a URL of one of our files names, on whatever address it was copied from (an
+    earlier domain or port, the CDN, a presigned URL) or as the relative `/media/<key>`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("", "http", "https"):
+        return None
+    found = _KEY_AT_END.search(parts.path)
+    return found.group(1) if found else None

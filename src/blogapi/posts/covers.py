@@ -1,4 +1,5 @@
-"""A post's cover image: chosen from the author's media, shown as cover_media_id/cover_url."""
+"""A post's cover image: chosen from the author's media, shown as cover_media_id/cover_url
+(built when read from the media's key: rendering.py)."""
 
 import uuid
 from typing import Any
@@ -42,10 +43,10 @@ async def drop_media(session: AsyncSession, media_id: uuid.UUID) -> None:
     await session.execute(delete(PostCover).where(PostCover.media_id == media_id))
 
 
-def _cover_url(post_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
-    """The URL of the post's cover, while its media is not deleted."""
+def _cover_key(post_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
+    """The storage key of the post's cover, while its media is not deleted."""
     return (
-        select(Media.url)
+        select(Media.storage_key)
         .join(PostCover, PostCover.media_id == Media.id)
         .where(PostCover.post_id == post_id, Media.deleted_at.is_(None))
         .scalar_subquery()
@@ -53,11 +54,11 @@ def _cover_url(post_id: ColumnElement[uuid.UUID]) -> ScalarSelect[str]:
 
 
 def cover_columns(post_id: ColumnElement[uuid.UUID]) -> list[ColumnElement[Any]]:
-    """cover_media_id and cover_url, as correlated subqueries (a primary-key lookup each)."""
+    """cover_media_id and cover_key, as correlated subqueries (a primary-key lookup each)."""
     media_id = select(PostCover.media_id).where(PostCover.post_id == post_id).scalar_subquery()
     # One level deep, joined: a subquery nested in another would not correlate to `posts`
     # and would match every post's cover.
     return [
         media_id.label("cover_media_id"),
-        _cover_url(post_id).label("cover_url"),
+        _cover_key(post_id).label("cover_key"),
     ]

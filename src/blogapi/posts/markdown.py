@@ -43,7 +43,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener ugc"
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+-]{1,30}")
-_SRCSET = re.compile(r"https?://[^\s,]+ \d{1,5}w(?:, https?://[^\s,]+ \d{1,5}w)*")
+# Our images' candidates are stored relative, made absolute when read (core/media_urls.py).
+_SRCSET = re.compile(r"/media/[^\s,\"]+ \d{1,5}w(?:, /media/[^\s,\"]+ \d{1,5}w)*")
 _SIZES = re.compile(r"[a-z0-9(): ,-]{1,200}")
 # Responsive-image attributes keep only the shapes we write ourselves.
 _IMG_VALUES = {
@@ -94,6 +95,8 @@ def _images(tokens: list[Token]) -> Iterator[Token]:
 
 
 def _make_responsive(token: Token, image: ResponsiveImage) -> None:
+    # The stored form of our file, whatever address the author copied its URL from.
+    token.attrSet("src", image.src)
     token.attrSet("width", str(image.width))
     token.attrSet("height", str(image.height))
     token.attrSet("srcset", image.srcset)
@@ -145,8 +148,8 @@ class Rendered:
 
 
 def render_document(source: str, images: Mapping[str, ResponsiveImage] | None = None) -> Rendered:
-    """Parse once; images found in `images` (our media, by URL) get their size, a srcset and
-    lazy loading."""
+    """Parse once; images found in `images` (our media, by URL) get our stored `/media/` path,
+    their size, a srcset and lazy loading."""
     parser = _parser()
     tokens = parser.parse(source)
     sources: dict[str, None] = {}

@@ -6,6 +6,7 @@ routes declare the models for OpenAPI, and a test holds the documents to them. N
 from collections.abc import Mapping
 from typing import Any
 
+from blogapi.core import media_urls
 from blogapi.core.responses import Document
 from blogapi.posts.models import PostRevision, PostStatus
 from blogapi.posts.schemas import AuthorOut, PostSummary, RevisionOut, RevisionSummary
@@ -18,7 +19,10 @@ Row = Mapping[Any, Any]
 
 
 def summary_document(row: Row, viewer: bool) -> Document:
-    """A PostSummary as plain data, in the model's field order (the JSON keeps that order)."""
+    """A PostSummary as plain data, in the model's field order (the JSON keeps that order).
+    Our media's URLs are built on the serving app's address (core/media_urls.py)."""
+    urls = media_urls.current()
+    cover_key = row["cover_key"]
     return {
         "id": row["id"],
         "slug": row["slug"],
@@ -32,14 +36,15 @@ def summary_document(row: Row, viewer: bool) -> Document:
             "id": row["author_id"],
             "username": row["author_username"],
             "display_name": row["author_display_name"],
-            "avatar_url": row["author_avatar_url"],
+            "avatar_url": urls.url(row["author_avatar_url"]),
         },
         "tags": tags_rendering.post_tags(row["tags"]),
         "likes_count": row["likes_count"],
         "comments_count": row["comments_count"],
+        "bookmarks_count": row["bookmarks_count"],
         "reading_time_minutes": row["reading_time_minutes"],
         "cover_media_id": row["cover_media_id"],
-        "cover_url": row["cover_url"],
+        "cover_url": None if cover_key is None else urls.of_key(cover_key),
         "liked": bool(row["liked"]) if viewer else None,
         "bookmarked": bool(row["bookmarked"]) if viewer else None,
     }
@@ -49,7 +54,7 @@ def post_document(row: Row, viewer: bool) -> Document:
     """A PostOut as plain data: the summary and the bodies."""
     document = summary_document(row, viewer)
     document["content"] = row["content"]
-    document["content_html"] = row["content_html"]
+    document["content_html"] = media_urls.current().html(row["content_html"])
     return document
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import AfterValidator, EmailStr, Field, field_validator
 
 from blogapi.core.config import Role
+from blogapi.core.media_urls import MediaUrl
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
 from blogapi.core.urls import public_url_problem
 from blogapi.users.models import UserStatus
@@ -37,7 +38,9 @@ class UserPublic(OutModel):
     username: str
     display_name: str | None
     bio: str | None
-    avatar_url: str | None
+    # Ours (an uploaded avatar) leaves absolute on the serving app's address; a URL the user
+    # gave, as given.
+    avatar_url: MediaUrl | None
     created_at: UTCTimestamp
 
 
