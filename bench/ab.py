@@ -2,6 +2,7 @@
 
     uv run python bench/ab.py --before REV --after REV [--pairs 10] [--seconds 5]
         [--connections 16] [--reuse-database] [--overlay PATH ...]
+        [--path /health] [--header 'Accept-Encoding: gzip' ...]
 
 1. Exports both commits with `git archive` into a temporary directory (the working tree,
    with whatever is uncommitted in it, is not measured). `--overlay PATH` copies a path of the
@@ -10,9 +11,10 @@
    migrated by the `after` tree.
 3. Serves each tree with `blogapi serve --workers 1` (production mode, its `src/` first on
    PYTHONPATH), signs in as demo_reader on each, checks both answer the post the same.
-4. Runs wrk on GET /api/v1/posts/{slug} with the access token, before and after in turn, the
-   order swapped every pair so that the machine's drift hits both; per run: requests per
-   second and the server's CPU per request (its processes' user + system time).
+4. Runs wrk on GET /api/v1/posts/{slug} (or `--path`, where `{slug}` is that post's) with the
+   access token and any `--header`, before and after in turn, the order swapped every pair so
+   that the machine's drift hits both; per run: requests per second and the server's CPU per
+   request (its processes' user + system time).
 5. Prints every pair, the ratio of sums and the median pair ratio (after / before).
 """
 
@@ -29,13 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import database as bench_db
-from servers import ROOT, Server, get, request, start_project
+from servers import ROOT, Server, cpu_seconds, get, request, start_project
 from wrk import ensure_wrk, run_wrk
 
 OUT = Path(__file__).parent / "out" / "ab"
 PORTS = {"before": int(os.environ.get("BENCH_AB_BEFORE_PORT", "8091")), "after": 8092}
 PORTS["after"] = int(os.environ.get("BENCH_AB_AFTER_PORT", str(PORTS["before"] + 1)))
 READER = "demo_reader"
+POST_DETAIL = "/api/v1/posts/{slug}"
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 (printed by seed-demo)
 
 
@@ -58,32 +61,24 @@ def export(revision: str, into: Path) -> Path:
     return into
 
 
-def cpu_seconds(server: Server) -> float:
-    """User + system time of the server's processes (its process group), in seconds."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == server.process.pid:  # field 5, the process group
-            total += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
-    return total / ticks
-
-
-def measure(wrk: str, server: Server, url: str, token: str, seconds: int, connections: int) -> Run:
+def measure(
+    wrk: str,
+    server: Server,
+    url: str,
+    token: str,
+    args: argparse.Namespace,
+    seconds: int | None = None,
+) -> Run:
     cpu = cpu_seconds(server)
     result = run_wrk(
         wrk,
         server.base_url + url,
-        connections=connections,
-        seconds=seconds,
+        connections=args.connections,
+        seconds=seconds or args.seconds,
         script="get_signed_in.lua",
         args=[token],
         log=OUT / "wrk.log",
+        headers=dict(header.split(": ", 1) for header in args.header),
     )
     used = cpu_seconds(server) - cpu
     return Run(
@@ -112,6 +107,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--reuse-database", action="store_true")
     parser.add_argument("--overlay", action="append", default=[])
+    parser.add_argument("--path", default=POST_DETAIL, help="the GET measured; {slug}: a post's")
+    parser.add_argument("--header", action="append", default=[], help="'Name: value', repeatable")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     wrk = ensure_wrk()
@@ -131,23 +128,22 @@ def main() -> None:
                     database.url, PORTS[side], OUT, workers=1, name=side, source=tree
                 )
             tokens = {side: sign_in(server) for side, server in servers.items()}
-            url = f"/api/v1/posts/{slug}"
+            url = args.path.format(slug=slug)
             bodies = {
                 side: get(server.base_url + url, headers={"Authorization": f"Bearer {token}"})
                 for (side, server), token in zip(servers.items(), tokens.values(), strict=True)
             }
-            if bodies["before"] != bodies["after"] or bodies["after"][0] != 200:
+            # Only the post's bytes are the same on both sides (/health says the time, too).
+            same = bodies["before"] == bodies["after"] or args.path != POST_DETAIL
+            if not same or bodies["before"][0] != 200 or bodies["after"][0] != 200:
                 sys.exit(f"the two servers answer {url} differently: {bodies}")
             for side, server in servers.items():  # warm-up
-                measure(wrk, server, url, tokens[side], 2, args.connections)
+                measure(wrk, server, url, tokens[side], args, seconds=2)
             pairs: list[tuple[Run, Run]] = []
             for n in range(args.pairs):
                 order = ("before", "after") if n % 2 == 0 else ("after", "before")
                 runs = {
-                    side: measure(
-                        wrk, servers[side], url, tokens[side], args.seconds, args.connections
-                    )
-                    for side in order
+                    side: measure(wrk, servers[side], url, tokens[side], args) for side in order
                 }
                 pairs.append((runs["before"], runs["after"]))
                 print(
@@ -160,10 +156,10 @@ def main() -> None:
         finally:
             for server in servers.values():
                 server.stop()
-    report(args, slug, pairs)
+    report(args, url, pairs)
 
 
-def report(args: argparse.Namespace, slug: str, pairs: list[tuple[Run, Run]]) -> None:
+def report(args: argparse.Namespace, url: str, pairs: list[tuple[Run, Run]]) -> None:
     before = sum(b.requests_per_second for b, _ in pairs)
     after = sum(a.requests_per_second for _, a in pairs)
     cpu_before = sum(b.cpu_ms_per_request for b, _ in pairs) / len(pairs)
@@ -171,7 +167,8 @@ def report(args: argparse.Namespace, slug: str, pairs: list[tuple[Run, Run]]) ->
     summary = {
         "before": args.before,
         "after": args.after,
-        "path": f"GET /api/v1/posts/{slug} (signed in)",
+        "path": f"GET {url} (signed in)",
+        "headers": args.header,
         "pairs": len(pairs),
         "seconds": args.seconds,
         "connections": args.connections,

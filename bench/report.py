@@ -13,6 +13,7 @@ class Scenario:
     name: str
     path: str
     connections_note: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request
     project: dict[str, WrkResult] = field(default_factory=dict)  # "throughput", "latency"
     reference: dict[str, WrkResult] = field(default_factory=dict)
     skipped: str | None = None

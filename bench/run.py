@@ -7,8 +7,10 @@
    migrates it and loads `blogapi seed-demo`'s default data set.
 2. Starts `blogapi serve --workers 2` in production mode and bench/reference_server.py
    (Starlette + asyncpg + orjson, 2 uvicorn workers), checks that both answer the same JSON.
-3. Per scenario: a warm-up, then throughput at 64 connections and latency at 16 (wrk).
-4. Writes bench/out/report.{md,json} and PNG charts; prints the summary table.
+3. Per scenario: a warm-up, then throughput at 64 connections and latency at 16 (wrk); the
+   project's CPU per request over the throughput run. The gzip scenarios (gzip_cost.py): a
+   page of posts and the OpenAPI document, identity and gzip.
+4. Writes bench/out/report.{md,json} and PNG charts; prints the summary tables.
 Every run is bounded in time; both servers are stopped at the end, whatever happens.
 """
 
@@ -23,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import database as bench_db
+import gzip_cost
 import report
 from compare import BodiesDiffer, compare
-from servers import Server, request, start_project, start_reference
+from servers import Server, cpu_seconds, request, start_project, start_reference
 from wrk import WrkResult, ensure_wrk, run_wrk
 
 OUT = Path(__file__).parent / "out"
@@ -81,6 +84,7 @@ class Bench:
         self.warmup = warmup
         self.log = OUT / "wrk.log"
         self.log.write_text("")
+        self.cpu_ms: dict[str, float] = {}  # the project's CPU per request, by scenario
 
     def measure(
         self,
@@ -115,13 +119,22 @@ class Bench:
         throughput_at: int,
     ) -> dict[str, WrkResult]:
         url = server.base_url + scenario.path
-        common: dict[str, Any] = {"script": script, "args": args, "log": self.log}
+        common: dict[str, Any] = {
+            "script": script,
+            "args": args,
+            "log": self.log,
+            "headers": scenario.headers,
+        }
         run_wrk(self.wrk, url, connections=LATENCY_CONNECTIONS, seconds=self.warmup, **common)
+        cpu = cpu_seconds(server)
         runs = {
             "throughput": run_wrk(
                 self.wrk, url, connections=throughput_at, seconds=self.seconds, **common
             )
         }
+        if server.name == "project":
+            used = cpu_seconds(server) - cpu
+            self.cpu_ms[scenario.name] = round(1000 * used / max(1, runs["throughput"].requests), 3)
         if throughput_at == LATENCY_CONNECTIONS:
             runs["latency"] = runs["throughput"]
         else:
@@ -149,6 +162,7 @@ def scenarios(targets: bench_db.Targets) -> list[report.Scenario]:
         report.Scenario("comment thread", f"{posts}/{targets.popular_slug}/comments?limit=50"),
         report.Scenario("search", f"/api/v1/search?q={targets.search_words[0]}"),
         report.Scenario("authenticated mix", "/api/v1/posts?limit=20", " (16 conn.)"),
+        *gzip_cost.scenarios(f"{posts}?limit=20"),
     ]
 
 
@@ -161,6 +175,9 @@ def run(args: argparse.Namespace) -> int:
     seed_seconds = bench_db.prepare(database, OUT, reuse=args.reuse_database)
     targets = bench_db.targets(database)
     servers: list[Server] = []
+    cpu_ms: dict[str, float] = {}
+    gzip_rows: list[str] = []
+    gzip_data: list[dict[str, Any]] = []
     try:
         project = start_project(database.url, PROJECT_PORT, OUT)
         servers.append(project)
@@ -179,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
         for scenario in plan[:5]:
             scenario.project = bench.measure(project, scenario)
             scenario.reference = bench.measure(reference, scenario)
-        comments, search, mix = plan[5:]
+        comments, search, mix = plan[5:8]
         comments.skipped = precheck(project, comments.path)
         if comments.skipped:
             print(
@@ -211,6 +228,14 @@ def run(args: argparse.Namespace) -> int:
                 args=[token, *targets.like_slugs],
                 throughput_at=LATENCY_CONNECTIONS,
             )
+        for scenario in plan[8:]:
+            scenario.skipped = precheck(project, scenario.path, scenario.headers)
+            if scenario.skipped:
+                print(f"  {scenario.name}: skipped: {scenario.skipped}", flush=True)
+            else:
+                scenario.project = bench.measure(project, scenario)
+        cpu_ms = bench.cpu_ms
+        gzip_rows, gzip_data = gzip_cost.summary(project, plan, cpu_ms)
     except BodiesDiffer as error:
         print(f"\nFAILED: the project and the reference answer differently.\n{error}", flush=True)
         return 1
@@ -231,9 +256,14 @@ def run(args: argparse.Namespace) -> int:
         "targets": targets.__dict__ | {"usernames": len(targets.usernames)},
         "wall_seconds": wall,
         "server_restarts": {server.name: server.restarts for server in servers},
+        "project_cpu_ms_per_request": cpu_ms,
+        "gzip": gzip_data,
     }
     rows, charts = report.write(plan, meta, OUT)
+    with (OUT / "report.md").open("a") as file:
+        file.write("\n## gzip: bytes and CPU per request\n\n" + "\n".join(gzip_rows) + "\n")
     print("\n" + "\n".join(rows))
+    print("\n" + "\n".join(gzip_rows))
     print(
         f"\nratio = project / reference. Report: {OUT / 'report.md'}; charts: "
         f"{', '.join(str(path) for path in charts)}"

@@ -16,6 +16,9 @@ BENCH = Path(__file__).parent
 ROOT = BENCH.parent
 WORKERS = 2
 BENCH_SECRET = "bench-only-secret-key-0123456789abcdef-not-for-production"  # noqa: S105
+# The project builds media URLs on it when read; the reference is told the same, so that the
+# two answer the same bytes whatever port each listens on.
+PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 # What production mode refuses to start without (core/config.py), filled for 127.0.0.1.
 PRODUCTION_EXPOSURE = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -53,11 +56,28 @@ class Server:
             self.process.wait(timeout=10)
 
 
+def cpu_seconds(server: Server) -> float:
+    """User + system time of the server's processes (its process group), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == server.process.pid:  # field 5, the process group
+            total += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
+    return total / ticks
+
+
 def project_environment(database_url: str) -> dict[str, str]:
     """Production mode, as the issue asks: JSON logs at WARNING, no access log, no rate limits."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "ENVIRONMENT": "production",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", BENCH_SECRET),
         **PRODUCTION_EXPOSURE,
@@ -114,6 +134,7 @@ def start_reference(database_url: str, port: int, out: Path) -> Server:
     env = {
         **os.environ,
         "BENCH_DATABASE_URL": database_url,
+        "BENCH_MEDIA_BASE_URL": f"{PUBLIC_BASE_URL}/media/",
         "BENCH_REFERENCE_PORT": str(port),
         "BENCH_WORKERS": str(WORKERS),
     }

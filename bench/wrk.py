@@ -55,8 +55,9 @@ def run_wrk(
     script: str = "get.lua",
     args: list[str] | None = None,
     log: Path | None = None,
+    headers: dict[str, str] | None = None,
 ) -> WrkResult:
-    """One bounded wrk run against a 127.0.0.1 URL."""
+    """One bounded wrk run against a 127.0.0.1 URL (with `headers` on every request)."""
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(f"benchmarks only target 127.0.0.1, not {url}")
     command = [
@@ -67,6 +68,7 @@ def run_wrk(
         "--timeout",
         "10s",
         "--latency",
+        *(flag for name, value in (headers or {}).items() for flag in ("-H", f"{name}: {value}")),
         "-s",
         str(LUA / script),
         url,

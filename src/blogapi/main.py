@@ -14,15 +14,19 @@ from blogapi.core.config import Environment, Settings, get_settings
 from blogapi.core.errors import install_error_handlers
 from blogapi.core.lifecycle import BackgroundStarter, lifespan_for
 from blogapi.core.logging import configure_logging
+from blogapi.core.media_urls import MediaUrls
 from blogapi.core.middleware import (
     AccessLogMiddleware,
     AllowedHostsMiddleware,
     AllowlistCORSMiddleware,
     BodyLimitMiddleware,
+    CompressionMiddleware,
+    MediaUrlsMiddleware,
     RateLimitHeadersMiddleware,
     RequestIdMiddleware,
     RequestTargetMiddleware,
     SecurityHeadersMiddleware,
+    ServerTimingMiddleware,
     UnhandledErrorMiddleware,
 )
 from blogapi.core.observability import configure_sentry, tracer_provider_for
@@ -51,7 +55,14 @@ CORS_REQUEST_HEADERS = [
     "If-None-Match",
     "X-Request-ID",
 ]
-CORS_EXPOSED_HEADERS = ["ETag", "X-Request-ID", "Retry-After", "RateLimit", "RateLimit-Policy"]
+CORS_EXPOSED_HEADERS = [
+    "ETag",
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Server-Timing",
+]
 
 
 # The order of the groups in /docs (the route order below is for speed, not for readers).
@@ -96,6 +107,8 @@ def middleware_for(settings: Settings) -> list[Middleware]:
     middleware = [
         Middleware(SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION),
         Middleware(AccessLogMiddleware, enabled=settings.access_log),
+        Middleware(ServerTimingMiddleware),
+        Middleware(CompressionMiddleware),
         Middleware(RateLimitHeadersMiddleware),
         Middleware(RequestIdMiddleware),
         Middleware(UnhandledErrorMiddleware),
@@ -124,6 +137,8 @@ def middleware_for(settings: Settings) -> list[Middleware]:
                 max_age=600,
             )
         )
+    # Responses build our media URLs on this app's address (core/media_urls.py).
+    middleware.append(Middleware(MediaUrlsMiddleware, urls=MediaUrls.of(settings)))
     return middleware
 
 

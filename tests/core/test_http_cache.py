@@ -42,7 +42,7 @@ async def test_every_public_read_has_an_etag_a_public_policy_and_answers_304(
         first = await client.get(url)
         assert first.status_code == 200, (url, first.text)
         assert first.headers["cache-control"] == PUBLIC, url
-        assert first.headers["vary"] == "Authorization", url
+        assert first.headers["vary"] == "Authorization, Accept-Encoding", url
         etag = first.headers["etag"]
         assert etag.startswith('"'), url
         assert etag.endswith('"'), url
@@ -88,7 +88,7 @@ async def test_signed_in_reads_are_private_and_differ_from_anonymous_ones(
         response = await client.get(url, headers=author.headers)
         assert response.status_code == 200, url
         assert response.headers["cache-control"] == PRIVATE, url
-        assert response.headers["vary"] == "Authorization", url
+        assert response.headers["vary"] == "Authorization, Accept-Encoding", url
     anonymous = await client.get(f"{POSTS}/{post['slug']}")
     signed = await client.get(f"{POSTS}/{post['slug']}", headers=author.headers)
     # The signed-in copy carries the reader's flags: its tag never matches the public one.

@@ -1,4 +1,7 @@
-"""Logs never carry passwords, tokens, full email addresses or Authorization headers."""
+"""Logs never carry passwords, tokens, full email addresses or Authorization headers, not
+even the lines that log a refused request."""
+
+import json
 
 import httpx
 import pytest
@@ -11,6 +14,8 @@ from blogapi.core.logging import configure_logging, scrub
 from blogapi.main import create_app
 
 PASSWORD = "correct horse battery staple"
+WEAK = "hunter22"  # too common a password, sent in a field too
+SPENT_GUESS = "a-refresh-token-guessed-by-someone-0123456789"
 NEW_PASSWORD = "another long passphrase"
 EMAIL = "ada.lovelace@example.com"
 
@@ -46,12 +51,28 @@ async def test_a_whole_account_flow_leaves_no_secret_in_the_logs(
                 await client.post("/api/v1/auth/password-reset/confirm", json=confirm)
             ).status_code == 204
             await client.get(f"/api/v1/auth/verify-email?token={reset_token}")
+            # Refusals are logged at WARNING, with their code and never what was sent.
+            forged = f"{tokens['access_token'][:-8]}AAAAAAAA"
+            secrets += [forged, SPENT_GUESS, WEAK]
+            forged_header = {"Authorization": f"Bearer {forged}"}
+            assert (await client.get("/api/v1/users/me", headers=forged_header)).status_code == 401
+            guess = {"refresh_token": SPENT_GUESS}
+            assert (await client.post("/api/v1/auth/refresh", json=guess)).status_code == 401
+            weak = {"email": "b@example.com", "username": "bob", "password": WEAK, "role": WEAK}
+            assert (await client.post("/api/v1/auth/register", json=weak)).status_code == 400
     logs = capsys.readouterr().err
     assert '"event": "request"' in logs  # the access log was captured at all
     for secret in secrets:
         assert secret not in logs, f"found {secret[:12]}… in the logs"
     assert "Bearer ey" not in logs
     assert "a***@example.com" in logs or EMAIL not in logs
+    refusals = [json.loads(line) for line in logs.splitlines() if '"request_refused"' in line]
+    assert [(line["status"], line["code"]) for line in refusals] == [
+        (401, "INVALID_CREDENTIALS"),
+        (401, "INVALID_TOKEN"),
+        (401, "INVALID_TOKEN"),
+        (400, "VALIDATION_ERROR"),
+    ]
 
 
 @pytest.mark.parametrize(

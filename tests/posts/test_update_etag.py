@@ -194,7 +194,7 @@ async def test_put_is_a_partial_update_like_patch(app: FastAPI, client: httpx.As
     body = response.json()
     assert body["title"] == "Put Title"
     assert body["content"] == "Body"
-    assert body["tags"] == ["keep"]
+    assert body["tags"] == [{"slug": "keep", "name": "keep"}]
 
 
 async def test_put_honours_if_match_and_refuses_unknown_fields(

@@ -116,6 +116,8 @@ async def _authenticate(
         raise InvalidToken("The access token is no longer valid")
     if not user.is_active:
         raise AccountDisabled()
+    # For the access log and the refusal log (core/middleware/access_log.py, core/errors.py).
+    request.state.user_id = user.id
     return Authenticated(user=user, claims=claims)
 
 

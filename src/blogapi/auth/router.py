@@ -26,6 +26,7 @@ from blogapi.auth.schemas import (
 )
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
+from blogapi.core.http_cache import CarriesSecrets
 from blogapi.core.ratelimit import RateLimiter
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.mail.templates import VERIFY_PAGE_PATH
@@ -65,7 +66,7 @@ async def register(data: UserCreate, session: SessionDep, settings: SettingsDep)
     return UserPrivate.model_validate(user)
 
 
-@router.post("/login", dependencies=[Depends(limit_by_ip("login-ip"))])
+@router.post("/login", dependencies=[Depends(limit_by_ip("login-ip")), CarriesSecrets])
 async def login(
     data: LoginRequest,
     session: SessionDep,
@@ -78,7 +79,7 @@ async def login(
     return _pair(issued)
 
 
-@router.post("/token", dependencies=[Depends(limit_by_ip("login-ip"))])
+@router.post("/token", dependencies=[Depends(limit_by_ip("login-ip")), CarriesSecrets])
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -91,7 +92,7 @@ async def token(
     return _pair(issued)
 
 
-@router.post("/refresh", dependencies=[Depends(limit_by_ip("refresh-ip"))])
+@router.post("/refresh", dependencies=[Depends(limit_by_ip("refresh-ip")), CarriesSecrets])
 async def refresh(
     data: RefreshRequest, session: SessionDep, settings: SettingsDep, client: ClientDep
 ) -> TokenPair:

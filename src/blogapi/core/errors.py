@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from blogapi.core.context import current_request_id
 
@@ -146,13 +147,43 @@ _HTTP_CODES = {
 }
 
 
+# Refusals worth a WARNING: bad input, no or a bad token, not allowed, too many. What they
+# watch for is a pattern (guessing, scanning, a broken client), told by the code and the
+# request, so the line says those and never what was sent (tokens, passwords, bodies).
+LOGGED_REFUSALS = frozenset({400, 401, 403, 429})
+
+
+def _log_refusal(
+    status_code: int, code: str, details: list[ErrorDetail], scope: Scope | None
+) -> None:
+    request: dict[str, Any] = {}
+    if scope is not None:
+        request = {"method": scope.get("method"), "path": scope.get("path")}
+        if (user_id := scope.get("state", {}).get("user_id")) is not None:
+            request["user_id"] = str(user_id)
+    fields = [detail.field for detail in details if detail.field]
+    log.warning(
+        "request_refused",
+        status=status_code,
+        code=code,
+        **request,
+        **({"fields": fields} if fields else {}),
+    )
+
+
 def error_response(
     status_code: int,
     code: str,
     message: str,
     details: list[ErrorDetail] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> Response:
+    """The envelope; a refusal of LOGGED_REFUSALS also logs one WARNING line, with the
+    request's method, path and account when `scope` is given."""
+    if status_code in LOGGED_REFUSALS:
+        _log_refusal(status_code, code, details or [], scope)
     body = ErrorEnvelope(
         error=ErrorBody(
             code=code, message=message, details=details or [], request_id=current_request_id()
@@ -184,22 +215,27 @@ def _validation_details(exc: RequestValidationError) -> list[ErrorDetail]:
     return details
 
 
-async def _handle_app_error(_request: Request, exc: Exception) -> Response:
+async def _handle_app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
-    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+    return error_response(
+        exc.status_code, exc.code, exc.message, exc.details, exc.headers, scope=request.scope
+    )
 
 
-async def _handle_validation(_request: Request, exc: Exception) -> Response:
+async def _handle_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return error_response(400, "VALIDATION_ERROR", "Invalid request data", _validation_details(exc))
+    details = _validation_details(exc)
+    return error_response(
+        400, "VALIDATION_ERROR", "Invalid request data", details, scope=request.scope
+    )
 
 
-async def handle_http_error(_request: Request, exc: Exception) -> Response:
+async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, message = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", str(exc.detail)))
     if exc.status_code == 400 and isinstance(exc.detail, str):
         message = exc.detail
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    return error_response(exc.status_code, code, message, headers=exc.headers, scope=request.scope)
 
 
 async def _handle_database_down(_request: Request, exc: Exception) -> Response:

@@ -5,13 +5,20 @@ matching If-None-Match, and who may keep a copy.
   `public, max-age=HTTP_CACHE_MAX_AGE`, so a browser, proxy or CDN may keep them briefly.
 - Authenticated reads carry the reader's own flags (`liked`, drafts they may see):
   `private, no-cache`, so no shared cache stores them and the client revalidates with the ETag.
-- `Vary: Authorization` on both, so a cache never hands one reader's copy to another.
+- `Vary: Authorization, Accept-Encoding` on both, so a cache never hands one reader's copy
+  to another, nor a gzip copy to a client that cannot read it.
 Every other response (writes, errors, private resources) leaves with `no-store`
-(`SecurityHeadersMiddleware`), unless its route says otherwise.
+(`SecurityHeadersMiddleware`), unless its route says otherwise; a route whose answer carries
+tokens or secrets says `no-store, no-transform` (`CarriesSecrets`), which nothing compresses.
+
+A gzip'd body is another representation, so it gets another strong tag: `"<tag>-gzip"`
+(`core/middleware/compression.py`). Every comparison here reads it as the identity tag, so a
+client holding either copy gets its 304, and either tag works in If-Match.
 """
 
 import hashlib
 
+from fastapi import Depends
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +27,11 @@ from blogapi.core.responses import Document, dump
 
 PRIVATE = "private, no-cache"
 NO_STORE = "no-store"
+# RFC 9111 5.2.2.6: no intermediary may transform it. Our compression layer obeys it too,
+# and so do CDNs and proxies that would otherwise gzip the body (BREACH).
+CARRIES_SECRETS = "no-store, no-transform"
+VARY = "Authorization, Accept-Encoding"
+GZIP_TAG_SUFFIX = '-gzip"'
 
 
 def etag_for(body: bytes, version: int | None = None) -> str:
@@ -30,9 +42,16 @@ def etag_for(body: bytes, version: int | None = None) -> str:
 
 
 def entity_tags(header: str) -> set[str]:
-    """The entity tags an If-Match or If-None-Match header lists, quoted as sent and without
-    a weak `W/` prefix (comparisons here are weak, RFC 9110 13.1.2); `*` as itself."""
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    """The entity tags an If-Match or If-None-Match header lists, quoted as sent, without a
+    weak `W/` prefix (comparisons here are weak, RFC 9110 13.1.2) and as the identity
+    representation's tags (a gzip copy's tag names the same bytes); `*` as itself."""
+    tags = (tag.strip().removeprefix("W/") for tag in header.split(","))
+    return {_identity_tag(tag) for tag in tags if tag}
+
+
+def _identity_tag(tag: str) -> str:
+    """The identity representation's tag of a gzip one (`"<tag>-gzip"` -> `"<tag>"`)."""
+    return tag.removesuffix(GZIP_TAG_SUFFIX) + '"' if tag.endswith(GZIP_TAG_SUFFIX) else tag
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -65,7 +84,7 @@ def cacheable_json(
     """Serialise once, tag it, and answer 304 when the client already has these bytes."""
     content = dump(body)
     etag = etag_for(content, version)
-    headers = {"ETag": etag, "Cache-Control": cache_control(request), "Vary": "Authorization"}
+    headers = {"ETag": etag, "Cache-Control": cache_control(request), "Vary": VARY}
     if_none_match = request.headers.get("if-none-match")
     # GET and HEAD only, not all SAFE_METHODS: a 304 answers those two (RFC 9110, 13.1.2).
     if request.method in ("GET", "HEAD") and if_none_match and _matches(if_none_match, etag):
@@ -73,3 +92,12 @@ def cacheable_json(
     return Response(
         content, status_code=status_code, media_type="application/json", headers=headers
     )
+
+
+async def carries_secrets(response: Response) -> None:
+    """A route whose answer carries tokens or secrets (sign-in, refresh) depends on this:
+    no cache keeps its answer and nothing compresses it (BREACH)."""
+    response.headers["Cache-Control"] = CARRIES_SECRETS
+
+
+CarriesSecrets = Depends(carries_secrets)

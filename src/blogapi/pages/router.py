@@ -19,6 +19,7 @@ from blogapi.auth.schemas import EmailTokenRequest, PasswordResetConfirm
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
 from blogapi.core.errors import Conflict, RateLimited, ValidationFailed
+from blogapi.core.http_cache import CARRIES_SECRETS
 from blogapi.core.ratelimit import RateLimiter
 from blogapi.mail.templates import RESET_PAGE_PATH, VERIFY_PAGE_PATH
 from blogapi.pages import rendering
@@ -43,8 +44,13 @@ MAX_TOKEN_LENGTH = 256
 
 
 def _page(status_code: int, document: str, headers: dict[str, str] | None = None) -> HTMLResponse:
-    """The pages' own policy; the security headers middleware keeps it (core/middleware)."""
-    policy = {"Content-Security-Policy": rendering.PAGE_CSP, **(headers or {})}
+    """The pages' own policy; the security headers middleware keeps it (core/middleware).
+    The forms carry the emailed token: never stored, never compressed (BREACH)."""
+    policy = {
+        "Content-Security-Policy": rendering.PAGE_CSP,
+        "Cache-Control": CARRIES_SECRETS,
+        **(headers or {}),
+    }
     return HTMLResponse(document, status_code=status_code, headers=policy)
 
 

@@ -1,5 +1,6 @@
 """One access-log line (unless ACCESS_LOG=false) and the request metrics for each request,
-by route template, with the status that went out."""
+by route template, with the status that went out, and the account that made it when the
+request was signed in (`user_id`, left in the request state by the auth dependency)."""
 
 import time
 
@@ -43,6 +44,7 @@ class AccessLogMiddleware(Layer):
             route = _route_template(scope)
             observe_request(scope["method"], route, status, elapsed)
             if self.enabled:
+                signed_in = scope.get("state", {}).get("user_id")
                 access_log.info(
                     "request",
                     method=scope["method"],
@@ -50,4 +52,5 @@ class AccessLogMiddleware(Layer):
                     path=scope.get("path"),
                     status=status,
                     duration_ms=round(elapsed * 1000, 2),
+                    **({"user_id": str(signed_in)} if signed_in is not None else {}),
                 )

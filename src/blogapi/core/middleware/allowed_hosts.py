@@ -47,7 +47,9 @@ class AllowedHostsMiddleware(Layer):
         host = host_name(scope_header(scope, b"host"))
         if host is None or not host_allowed(host, self.patterns):
             detail = ErrorDetail(field="Host", message="This host is not served here")
-            response = error_response(400, "VALIDATION_ERROR", "Invalid request data", [detail])
+            response = error_response(
+                400, "VALIDATION_ERROR", "Invalid request data", [detail], scope=scope
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

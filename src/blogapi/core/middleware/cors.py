@@ -22,7 +22,9 @@ class AllowlistCORSMiddleware(CORSMiddleware):
             await super().__call__(scope, receive, send)
             return
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
-            response = error_response(400, "VALIDATION_ERROR", "This origin may not call the API")
+            response = error_response(
+                400, "VALIDATION_ERROR", "This origin may not call the API", scope=scope
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

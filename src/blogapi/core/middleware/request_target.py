@@ -24,7 +24,9 @@ class RequestTargetMiddleware(Layer):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (part := _holds_nul(scope)) is not None:
             detail = ErrorDetail(field=part, message="must not contain a NUL character (%00)")
-            response = error_response(400, "VALIDATION_ERROR", "Invalid request data", [detail])
+            response = error_response(
+                400, "VALIDATION_ERROR", "Invalid request data", [detail], scope=scope
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
