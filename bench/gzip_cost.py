@@ -21,9 +21,7 @@ def scenarios(list_path: str) -> list[report.Scenario]:
     ]
 
 
-def summary(
-    project: Server, plan: list[report.Scenario], cpu_ms: dict[str, float]
-) -> tuple[list[str], list[dict[str, Any]]]:
+def summary(project: Server, plan: list[report.Scenario]) -> tuple[list[str], list[dict[str, Any]]]:
     """A Markdown table (and its rows as data): bytes on the wire, throughput at 64
     connections and the server's CPU per request, identity against gzip."""
     by_name = {scenario.name: scenario for scenario in plan}
@@ -36,7 +34,8 @@ def summary(
         for name in pair:
             scenario = by_name[name]
             run = scenario.project.get("throughput")
-            if scenario.skipped or run is None or name not in cpu_ms:
+            cpu_ms = scenario.cpu_ms.get("project")
+            if scenario.skipped or run is None or cpu_ms is None:
                 rows.append(f"| {name} | skipped: {scenario.skipped} | | |")
                 continue
             _, body = request("GET", project.base_url + scenario.path, headers=scenario.headers)
@@ -45,10 +44,10 @@ def summary(
                     "name": name,
                     "bytes": len(body),
                     "requests_per_second": run.requests_per_second,
-                    "cpu_ms_per_request": cpu_ms[name],
+                    "cpu_ms_per_request": cpu_ms,
                 }
             )
             rows.append(
-                f"| {name} | {len(body):,} | {run.requests_per_second:,.0f} | {cpu_ms[name]:.3f} |"
+                f"| {name} | {len(body):,} | {run.requests_per_second:,.0f} | {cpu_ms:.3f} |"
             )
     return rows, data

@@ -16,6 +16,9 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)  # sent with every request
     project: dict[str, WrkResult] = field(default_factory=dict)  # "throughput", "latency"
     reference: dict[str, WrkResult] = field(default_factory=dict)
+    # Server CPU ms per request over the throughput run: "project", "reference" (their API
+    # processes) and "project_db", "reference_db" (PostgreSQL's processes meanwhile).
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     skipped: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -25,6 +28,7 @@ class Scenario:
             "skipped": self.skipped,
             "project": {kind: result.as_dict() for kind, result in self.project.items()},
             "reference": {kind: result.as_dict() for kind, result in self.reference.items()},
+            "cpu_ms_per_request": self.cpu_ms,
         }
 
 
@@ -76,6 +80,31 @@ def table(scenarios: list[Scenario]) -> list[str]:
     return rows
 
 
+def _cpu(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def cpu_table(scenarios: list[Scenario]) -> list[str]:
+    """Markdown table rows: server CPU milliseconds per request (process CPU time / requests
+    over the throughput run), which a busy machine disturbs least, and the API's ratio."""
+    rows = [
+        "| scenario | project API CPU ms/req | reference CPU ms/req | API CPU ratio "
+        "| PostgreSQL CPU ms/req (project) | PostgreSQL CPU ms/req (reference) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for s in scenarios:
+        if s.skipped:
+            continue
+        cpu = s.cpu_ms
+        project, reference = cpu.get("project"), cpu.get("reference")
+        rows.append(
+            f"| {s.name}{s.connections_note} | {_cpu(project)} | {_cpu(reference)} "
+            f"| {_ratio(project, reference)} | {_cpu(cpu.get('project_db'))} "
+            f"| {_cpu(cpu.get('reference_db'))} |"
+        )
+    return rows
+
+
 def charts(scenarios: list[Scenario], out: Path) -> list[Path]:
     """Grouped bars per scenario: throughput, and p99 latency; project vs reference."""
     import matplotlib
@@ -119,8 +148,9 @@ def charts(scenarios: list[Scenario], out: Path) -> list[Path]:
 def write(
     scenarios: list[Scenario], meta: dict[str, Any], out: Path
 ) -> tuple[list[str], list[Path]]:
-    """report.json, report.md and the charts; returns the table rows and the chart paths."""
-    rows = table(scenarios)
+    """report.json, report.md and the charts; returns the table rows (throughput and latency,
+    then CPU per request) and the chart paths."""
+    rows = [*table(scenarios), "", *cpu_table(scenarios)]
     (out / "report.json").write_text(
         json.dumps({**meta, "scenarios": [s.as_dict() for s in scenarios]}, indent=2) + "\n"
     )
@@ -139,7 +169,9 @@ def write(
         *rows,
         "",
         "ratio = project / reference (throughput: higher is better for the project; "
-        "p99: lower is better).",
+        "p99 and CPU: lower is better). CPU per request: the processes' user + system time "
+        "over the throughput run / its requests; PostgreSQL's is every postgres process on the "
+        "machine meanwhile.",
         "",
         "![throughput](throughput.png)",
         "![p99](p99.png)",

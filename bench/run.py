@@ -28,7 +28,14 @@ import database as bench_db
 import gzip_cost
 import report
 from compare import BodiesDiffer, compare
-from servers import Server, cpu_seconds, request, start_project, start_reference
+from servers import (
+    Server,
+    cpu_seconds,
+    postgres_cpu_seconds,
+    request,
+    start_project,
+    start_reference,
+)
 from wrk import WrkResult, ensure_wrk, run_wrk
 
 OUT = Path(__file__).parent / "out"
@@ -84,7 +91,6 @@ class Bench:
         self.warmup = warmup
         self.log = OUT / "wrk.log"
         self.log.write_text("")
-        self.cpu_ms: dict[str, float] = {}  # the project's CPU per request, by scenario
 
     def measure(
         self,
@@ -126,15 +132,17 @@ class Bench:
             "headers": scenario.headers,
         }
         run_wrk(self.wrk, url, connections=LATENCY_CONNECTIONS, seconds=self.warmup, **common)
-        cpu = cpu_seconds(server)
+        cpu, database_cpu = cpu_seconds(server), postgres_cpu_seconds()
         runs = {
             "throughput": run_wrk(
                 self.wrk, url, connections=throughput_at, seconds=self.seconds, **common
             )
         }
-        if server.name == "project":
-            used = cpu_seconds(server) - cpu
-            self.cpu_ms[scenario.name] = round(1000 * used / max(1, runs["throughput"].requests), 3)
+        requests = max(1, runs["throughput"].requests)
+        scenario.cpu_ms[server.name] = round(1000 * (cpu_seconds(server) - cpu) / requests, 3)
+        if database_cpu is not None and (database_after := postgres_cpu_seconds()) is not None:
+            used = database_after - database_cpu
+            scenario.cpu_ms[f"{server.name}_db"] = round(1000 * used / requests, 3)
         if throughput_at == LATENCY_CONNECTIONS:
             runs["latency"] = runs["throughput"]
         else:
@@ -175,7 +183,6 @@ def run(args: argparse.Namespace) -> int:
     seed_seconds = bench_db.prepare(database, OUT, reuse=args.reuse_database)
     targets = bench_db.targets(database)
     servers: list[Server] = []
-    cpu_ms: dict[str, float] = {}
     gzip_rows: list[str] = []
     gzip_data: list[dict[str, Any]] = []
     try:
@@ -234,8 +241,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {scenario.name}: skipped: {scenario.skipped}", flush=True)
             else:
                 scenario.project = bench.measure(project, scenario)
-        cpu_ms = bench.cpu_ms
-        gzip_rows, gzip_data = gzip_cost.summary(project, plan, cpu_ms)
+        gzip_rows, gzip_data = gzip_cost.summary(project, plan)
     except BodiesDiffer as error:
         print(f"\nFAILED: the project and the reference answer differently.\n{error}", flush=True)
         return 1
@@ -256,7 +262,6 @@ def run(args: argparse.Namespace) -> int:
         "targets": targets.__dict__ | {"usernames": len(targets.usernames)},
         "wall_seconds": wall,
         "server_restarts": {server.name: server.restarts for server in servers},
-        "project_cpu_ms_per_request": cpu_ms,
         "gzip": gzip_data,
     }
     rows, charts = report.write(plan, meta, OUT)

@@ -56,20 +56,37 @@ class Server:
             self.process.wait(timeout=10)
 
 
-def cpu_seconds(server: Server) -> float:
-    """User + system time of the server's processes (its process group), in seconds."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def _processes() -> list[tuple[str, list[str]]]:
+    """(command name, the fields after it) of every process in /proc/<pid>/stat."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except (OSError, ValueError):
             continue
-        if int(fields[2]) == server.process.pid:  # field 5, the process group
-            total += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
-    return total / ticks
+        found.append((head.partition("(")[2], tail.split()))
+    return found
+
+
+def _cpu(fields: list[str]) -> int:
+    return int(fields[11]) + int(fields[12])  # fields 14 and 15 of stat: utime, stime (ticks)
+
+
+def cpu_seconds(server: Server) -> float:
+    """User + system time of the server's processes (its process group), in seconds."""
+    group = str(server.process.pid)
+    ticks = sum(_cpu(fields) for _, fields in _processes() if fields[2] == group)  # field 5
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float | None:
+    """User + system time of every PostgreSQL process on this machine (the backends serving
+    the bench, and the server's own), in seconds; None when none is visible here (a server
+    in another container or host)."""
+    ticks = [_cpu(fields) for name, fields in _processes() if name in ("postgres", "postmaster")]
+    return sum(ticks) / os.sysconf("SC_CLK_TCK") if ticks else None
 
 
 def project_environment(database_url: str) -> dict[str, str]:
