@@ -73,6 +73,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "media_dir": TEST_MEDIA_DIR,
         # ~0.2 s per app start, paid by every test app; tests/ops/test_gc_freeze.py turns it on.
         "gc_freeze": False,
+        "public_cache_seconds": 0,  # tests/core/test_public_cache.py turns it on
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -25,6 +25,7 @@ from blogapi.core.middleware import (
     RateLimitHeadersMiddleware,
     RequestIdMiddleware,
     RequestTargetMiddleware,
+    PublicCacheMiddleware,
     SecurityHeadersMiddleware,
     ServerTimingMiddleware,
     UnhandledErrorMiddleware,
@@ -145,6 +146,8 @@ def middleware_for(settings: Settings) -> list[Middleware]:
 def create_app(
     settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
 ) -> FastAPI:
+    if settings.public_cache_seconds:  # innermost: it keeps what the routes answered
+        middleware.append(Middleware(PublicCacheMiddleware, seconds=settings.public_cache_seconds))
     """Build the app. `tracer_provider` is for tests; otherwise OTEL_* settings decide."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.effective_log_format)

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # Unset: http://<HOST>:<PORT> (127.0.0.1 for a wildcard host), so links follow `--port`.
     public_base_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     http_cache_max_age: int = Field(default=60, ge=0, le=86_400)
+    # Each process reuses a public read this long and coalesces identical ones; 0: neither.
+    public_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     # 20 kept, none beyond: overflow connections are closed on return, and under a steady
     # load above the pool size they were opened and closed again all the time (SSL attempt,
     # authentication and statement preparation each time: docs/performance.md).

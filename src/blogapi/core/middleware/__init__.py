@@ -9,7 +9,9 @@ covers the compressing; compression above each layer that answers (the 400s, the
 log line carry it; the host check, the NUL check and the body limit below those, so their
 400s and 413 have the id and are logged; CORS innermost. The RateLimit headers sit above the
 500 envelope too: a 500 carries them as well. The media URL base is bound below all of them,
-for the routes alone.
+for the routes alone. The public cache is innermost of all: an entry is what the routes
+answered, and every layer above runs for a cached answer as for any other (its own request
+id, timing, RateLimit headers, compression, CORS and log line).
 """
 
 from blogapi.core.middleware.access_log import AccessLogMiddleware
@@ -18,6 +20,7 @@ from blogapi.core.middleware.body_limit import BodyLimitMiddleware
 from blogapi.core.middleware.compression import CompressionMiddleware
 from blogapi.core.middleware.cors import AllowlistCORSMiddleware
 from blogapi.core.middleware.media_urls import MediaUrlsMiddleware
+from blogapi.core.middleware.public_cache import PublicCacheMiddleware
 from blogapi.core.middleware.rate_limit_headers import RateLimitHeadersMiddleware
 from blogapi.core.middleware.request_id import RequestIdMiddleware
 from blogapi.core.middleware.request_target import RequestTargetMiddleware
@@ -32,6 +35,7 @@ __all__ = [
     "BodyLimitMiddleware",
     "CompressionMiddleware",
     "MediaUrlsMiddleware",
+    "PublicCacheMiddleware",
     "RateLimitHeadersMiddleware",
     "RequestIdMiddleware",
     "RequestTargetMiddleware",
