@@ -1,6 +1,7 @@
 """Reading lists of posts: the public feed and its filters and orders, a reader's own posts by
 status, bookmarks. A page costs two statements (count and page) whatever its size; the
-statements are built once per shape (see `access.py`) and bind their values.
+statements are built once per shape (see `access.py`) and bind their values. The public
+feed, an author's and a tag's, newest first, are each one range of an index (docs/design.md).
 """
 
 import enum
@@ -81,14 +82,21 @@ def _status_condition(shape: _ListShape) -> ColumnElement[bool]:
 
 
 def _conditions(shape: _ListShape) -> list[ColumnElement[bool]]:
-    conditions = [_status_condition(shape)]
+    return [_status_condition(shape), *_filters(shape)]
+
+
+def _filters(shape: _ListShape, *, tags_from: int = 0) -> list[ColumnElement[bool]]:
+    """The author and tag filters; the tags from number `tags_from` on."""
+    conditions: list[ColumnElement[bool]] = []
     if shape.author == "id":
         conditions.append(Post.author_id == bindparam("author_id", type_=Post.author_id.type))
     elif shape.author == "name":
         username = bindparam("author_name", type_=String())
         conditions.append(Post.author_id == users_queries.id_by_username_query(username))
     # Posts carrying all of them: one semi-join per tag, on the (tag_id, post_id) index.
-    conditions += [Post.id.in_(tags_queries.posts_with_tag(n)) for n in range(shape.tags)]
+    conditions += [
+        Post.id.in_(tags_queries.posts_with_tag(n)) for n in range(tags_from, shape.tags)
+    ]
     return conditions
 
 
@@ -155,12 +163,49 @@ async def _run_page(
     }
 
 
+def _in_tag_feed(shape: _ListShape) -> bool:
+    """Whether the list is a range of its first tag's feed: public posts (no status asked
+    for, or an anonymous reader's), newest first, of a tag."""
+    public = shape.status is None or shape.who is access.Audience.ANONYMOUS
+    return public and shape.tags > 0 and shape.sort is PostSort.NEWEST
+
+
+def _tag_feed_statements(shape: _ListShape) -> PageStatements:
+    """A tag's public posts, newest first, as one range of its feed in `post_tags`
+    (`ix_post_tags_public_feed`), as the front page is a range of `ix_posts_public_feed`.
+    The total and a later page's ids come from that index alone when the tag is the only
+    filter; the rows shown are checked against the public rule too, so a link out of step
+    with its post could only hide a post, never show one."""
+    feed, linked = tags_queries.FEED, tags_queries.FEED.c.post_id == Post.id
+    in_feed = [tags_queries.feed_range(0, access.NOW), *_filters(shape, tags_from=1)]
+    links = select(feed) if len(in_feed) == 1 else select(feed).join(Post, linked)
+    count = links.with_only_columns(func.count()).where(*in_feed)
+    order = tags_queries.feed_newest_first()
+    shown = [*in_feed, access.public()]
+    columns = post_select(viewer=shape.who is not access.Audience.ANONYMOUS, full=False)
+    first = columns.join(feed, linked).where(*shown).order_by(*order).offset(OFFSET).limit(LIMIT)
+    ids = links.with_only_columns(feed.c.post_id.label("page_post_id")).where(*in_feed)
+    page_ids = ids.order_by(*order).offset(OFFSET).limit(LIMIT).subquery("page_ids")
+    later = columns.join(page_ids, page_ids.c.page_post_id == Post.id).where(access.public())
+    return PageStatements(count, first, later.order_by(*ordering(shape.sort, unpublished=False)))
+
+
 @functools.cache
 def _list_statements(shape: _ListShape) -> PageStatements:
+    if _in_tag_feed(shape):
+        return _tag_feed_statements(shape)
     unpublished = shape.status not in (None, PostStatus.PUBLISHED)
     order = ordering(shape.sort, unpublished=unpublished)
     viewer = shape.who is not access.Audience.ANONYMOUS
     return page_statements(_conditions(shape), order, viewer=viewer)
+
+
+def list_statements(
+    filters: PostFilters, viewer: User | None
+) -> tuple[PageStatements, dict[str, Any]]:
+    """The statements of a list and the values they bind (OFFSET and LIMIT aside)."""
+    shape, values = _list_shape(filters, viewer)
+    return _list_statements(shape), values
 
 
 def filtered(
@@ -175,9 +220,8 @@ async def list_posts(
     session: AsyncSession, filters: PostFilters, params: PageParams, viewer: User | None
 ) -> Document:
     """A `Page[PostSummary]` document."""
-    shape, values = _list_shape(filters, viewer)
-    viewer_flags = shape.who is not access.Audience.ANONYMOUS
-    return await _run_page(session, _list_statements(shape), values, params, viewer=viewer_flags)
+    statements, values = list_statements(filters, viewer)
+    return await _run_page(session, statements, values, params, viewer=viewer is not None)
 
 
 async def list_bookmarked(session: AsyncSession, user: User, params: PageParams) -> Document:

@@ -40,6 +40,16 @@ class Post(IdMixin, TimestampMixin, Base):
             postgresql_where=text(PUBLIC_FEED_PREDICATE),
             sqlite_where=text(PUBLIC_FEED_PREDICATE),
         ),
+        # An author's page, newest first, and its total, the same way.
+        Index(
+            "ix_posts_author_public_feed",
+            "author_id",
+            "published_at",
+            "created_at",
+            "id",
+            postgresql_where=text(PUBLIC_FEED_PREDICATE),
+            sqlite_where=text(PUBLIC_FEED_PREDICATE),
+        ),
     )
 
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

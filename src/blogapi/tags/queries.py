@@ -3,9 +3,10 @@ use for tags (a post's tags, posts carrying given tags)."""
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import TextMatcher
@@ -28,6 +29,27 @@ def posts_with_tag(number: int) -> Select[uuid.UUID]:
     """The ids of posts carrying the tag bound to `tag_<number>`: see `tag_values`."""
     named = tag_id_named(bindparam(f"tag_{number}", type_=Tag.slug.type))
     return select(PostTag.post_id).where(PostTag.tag_id == named)
+
+
+# A tag's feed: its links, with their posts' place in the public feed (tags/models.py). An
+# alias of its own, so that the per-post subqueries on `post_tags` never correlate to it.
+FEED = PostTag.__table__.alias("tag_feed")
+
+
+def feed_range(number: int, now: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """The links in FEED of the tag bound to `tag_<number>` whose posts are public at `now`
+    (published, not deleted, and due): one range of `ix_post_tags_public_feed`."""
+    named = tag_id_named(bindparam(f"tag_{number}", type_=Tag.slug.type))
+    return and_(FEED.c.tag_id == named, FEED.c.post_published_at <= now)
+
+
+def feed_newest_first() -> list[ColumnElement[Any]]:
+    """FEED's order, newest first: the public feed's (published_at, created_at, id)."""
+    return [
+        FEED.c.post_published_at.desc(),
+        FEED.c.post_created_at.desc(),
+        FEED.c.post_id.desc(),
+    ]
 
 
 def tag_values(refs: Sequence[str]) -> dict[str, Any]:
