@@ -38,6 +38,7 @@ class Targets:
     search_words: list[str]
     like_slugs: list[str]
     usernames: list[str]
+    slugs: list[str]  # the newest 1,000 public posts'
 
 
 def bench_database() -> Database:
@@ -127,7 +128,7 @@ async def _targets(database: Database) -> Targets:
         )
         newest = await conn.fetch(
             f"SELECT p.slug, p.title FROM posts p WHERE {PUBLIC} "  # noqa: S608
-            "ORDER BY p.published_at DESC, p.created_at DESC, p.id DESC LIMIT 200"
+            "ORDER BY p.published_at DESC, p.created_at DESC, p.id DESC LIMIT 1000"
         )
         popular = await conn.fetchval(
             f"SELECT p.slug FROM posts p WHERE {PUBLIC} "  # noqa: S608
@@ -140,7 +141,9 @@ async def _targets(database: Database) -> Targets:
     finally:
         await conn.close()
     # The subjects of recent titles: what readers search for (not "the", not "lessons").
-    words = sorted({word for row in newest for word in topic_of(row["title"]) if len(word) > 2})
+    words = sorted(
+        {word for row in newest[:200] for word in topic_of(row["title"]) if len(word) > 2}
+    )
     return Targets(
         tag=tag,
         author=author,
@@ -149,6 +152,7 @@ async def _targets(database: Database) -> Targets:
         search_words=words[:: max(1, len(words) // 30)][:30],
         like_slugs=[row["slug"] for row in newest[:40]],
         usernames=[row["username"] for row in usernames],
+        slugs=[row["slug"] for row in newest],
     )
 
 

@@ -9,7 +9,8 @@
    (Starlette + asyncpg + orjson, 2 uvicorn workers), checks that both answer the same JSON.
 3. Per scenario: a warm-up, then throughput at 64 connections and latency at 16 (wrk); the
    project's CPU per request over the throughput run. The gzip scenarios (gzip_cost.py): a
-   page of posts and the OpenAPI document, identity and gzip.
+   page of posts and the OpenAPI document, identity and gzip. The micro-cache scenarios
+   (micro_cache.py): 1,000 distinct slugs with it off, then on a second server with it on.
 4. Writes bench/out/report.{md,json} and PNG charts; prints the summary tables.
 Every run is bounded in time; both servers are stopped at the end, whatever happens.
 """
@@ -26,6 +27,7 @@ from typing import Any
 
 import database as bench_db
 import gzip_cost
+import micro_cache
 import report
 from compare import BodiesDiffer, compare
 from servers import (
@@ -41,6 +43,7 @@ from wrk import WrkResult, ensure_wrk, run_wrk
 OUT = Path(__file__).parent / "out"
 PROJECT_PORT = int(os.environ.get("BENCH_PROJECT_PORT", "8081"))
 REFERENCE_PORT = int(os.environ.get("BENCH_REFERENCE_PORT", "8082"))
+CACHED_PORT = int(os.environ.get("BENCH_CACHED_PORT", "8083"))
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 (printed by seed-demo)
 THROUGHPUT_CONNECTIONS = 64
 LATENCY_CONNECTIONS = 16
@@ -139,10 +142,11 @@ class Bench:
             )
         }
         requests = max(1, runs["throughput"].requests)
-        scenario.cpu_ms[server.name] = round(1000 * (cpu_seconds(server) - cpu) / requests, 3)
+        side = "reference" if server.name == "reference" else "project"  # or project-cached
+        scenario.cpu_ms[side] = round(1000 * (cpu_seconds(server) - cpu) / requests, 3)
         if database_cpu is not None and (database_after := postgres_cpu_seconds()) is not None:
             used = database_after - database_cpu
-            scenario.cpu_ms[f"{server.name}_db"] = round(1000 * used / requests, 3)
+            scenario.cpu_ms[f"{side}_db"] = round(1000 * used / requests, 3)
         if throughput_at == LATENCY_CONNECTIONS:
             runs["latency"] = runs["throughput"]
         else:
@@ -242,6 +246,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 scenario.project = bench.measure(project, scenario)
         gzip_rows, gzip_data = gzip_cost.summary(project, plan)
+        plan += micro_cache.run(
+            bench.measure, project, database.url, CACHED_PORT, OUT, targets.slugs, servers
+        )
     except BodiesDiffer as error:
         print(f"\nFAILED: the project and the reference answer differently.\n{error}", flush=True)
         return 1

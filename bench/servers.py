@@ -101,6 +101,8 @@ def project_environment(database_url: str) -> dict[str, str]:
         "RATE_LIMITS_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
         "ACCESS_LOG": "false",
+        # The scenarios measure the query path; micro_cache.py starts a server with it on.
+        "PUBLIC_CACHE_SECONDS": "0",
     }
 
 
@@ -136,12 +138,14 @@ def start_project(
     workers: int = WORKERS,
     name: str = "project",
     source: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Server:
-    """`blogapi serve`; from the tree at `source` (its `src/` first on PYTHONPATH) when given."""
+    """`blogapi serve`; from the tree at `source` (its `src/` first on PYTHONPATH) when given,
+    with `settings` over the production environment."""
     blogapi = str(Path(sys.executable).parent / "blogapi")
     command = [blogapi, "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers)]
-    env = project_environment(database_url)
+    env = {**project_environment(database_url), **(settings or {})}
     if source is not None:
         env["PYTHONPATH"] = str(source / "src")
     return _start(name, command, env, port, out)
