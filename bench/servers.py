@@ -3,6 +3,7 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -117,7 +118,16 @@ def _spawn(command: list[str], env: dict[str, str], log: IO[bytes]) -> subproces
     )
 
 
+def _refuse_taken(port: int) -> None:
+    """A server left over from an earlier run would answer in place of the new one."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"something already listens on 127.0.0.1:{port}; stop it first")
+
+
 def _start(name: str, command: list[str], env: dict[str, str], port: int, out: Path) -> Server:
+    _refuse_taken(port)
     log = out / f"{name}.log"
     with log.open("wb") as file:
         process = _spawn(command, env, file)
