@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -291,7 +292,10 @@ def main() -> None:
     parser.add_argument(
         "--reuse-database", action="store_true", help="keep an already seeded database"
     )
-    sys.exit(run(parser.parse_args()))
+    arguments = parser.parse_args()
+    # Stopped with SIGTERM (a timeout, pkill): unwind, so `finally` stops the servers too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.exit(run(arguments))
 
 
 if __name__ == "__main__":
