@@ -1,10 +1,13 @@
 """The application factory: middleware, routers, error handlers, and what the domains add to
 the lifespan (core/lifecycle.py) — nothing else."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 from fastapi.middleware import Middleware
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
 
 from blogapi import __version__
 from blogapi.auth.router import router as auth_router
@@ -48,6 +51,9 @@ from blogapi.search.router import router as search_router
 from blogapi.tags.router import router as tags_router
 from blogapi.users.router import AVATAR_PATH
 from blogapi.users.router import router as users_router
+
+if TYPE_CHECKING:  # the SDK is imported only when tracing is on (core/observability.py)
+    from opentelemetry.sdk.trace import TracerProvider
 
 CORS_REQUEST_HEADERS = [
     "Authorization",

@@ -8,6 +8,8 @@ and the lifespan closes the pool and Redis. The exit status is 0. This works the
 each process of `blogapi serve --workers N`, since every worker runs the lifespan.
 """
 
+from __future__ import annotations
+
 import asyncio
 import gc
 import signal
@@ -15,11 +17,10 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import FrameType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import uvicorn
 from fastapi import FastAPI
-from opentelemetry.sdk.trace import TracerProvider
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -28,6 +29,9 @@ from blogapi.core.config import Settings
 from blogapi.core.db import create_engine, create_read_sessionmaker, create_sessionmaker, ping
 from blogapi.core.metrics import POOL
 from blogapi.core.observability import instrument_engine, uninstrument_engines
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 _draining = False
 

@@ -1,24 +1,26 @@
 """Optional tracing (OpenTelemetry, when OTEL_EXPORTER_OTLP_ENDPOINT is set) and error
-reporting (Sentry, when SENTRY_DSN is set). Both are off by default and cost nothing then.
+reporting (Sentry, when SENTRY_DSN is set). Both are off by default and cost nothing then:
+their SDKs are imported only when configured (a worker imports ~0.5 s of CPU less at start;
+docs/performance.md, "Start-up and sign-in"). The tracing API (`opentelemetry.trace`) is light
+and always there: without a provider its spans are no-ops.
 
 FastAPI traces requests natively once it is given a tracer provider; SQLAlchemy is
 instrumented per engine; SMTP sends get a span of their own (see mail/transport.py).
 """
 
-from typing import Any
+from __future__ import annotations
 
-import sentry_sdk
+from typing import TYPE_CHECKING, Any
+
 from opentelemetry import trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from blogapi import __version__
 from blogapi.core.config import Settings
 from blogapi.core.logging import scrub
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 
 tracer = trace.get_tracer("blogapi")
 
@@ -29,12 +31,18 @@ def tracer_provider_for(
     """A provider exporting over OTLP/HTTP, or with the given processor (tests); else None."""
     if processor is None and not settings.otel_exporter_otlp_endpoint:
         return None
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+
     provider = TracerProvider(
         resource=Resource.create(
             {"service.name": settings.otel_service_name, "service.version": __version__}
         )
     )
     if processor is None:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
         endpoint = settings.otel_exporter_otlp_endpoint or ""
         processor = BatchSpanProcessor(
             OTLPSpanExporter(endpoint=f"{endpoint.rstrip('/')}/v1/traces")
@@ -47,6 +55,8 @@ def instrument_engine(engine: AsyncEngine, provider: TracerProvider | None) -> b
     """Trace the engine's statements; undo with `uninstrument_engines` at shutdown."""
     if provider is None:
         return False
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
     # The instrumentation declares SQLAlchemy < 2.1 but works with 2.1 (tested).
     SQLAlchemyInstrumentor().instrument(
         engine=engine.sync_engine,
@@ -58,6 +68,8 @@ def instrument_engine(engine: AsyncEngine, provider: TracerProvider | None) -> b
 
 
 def uninstrument_engines() -> None:
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
     SQLAlchemyInstrumentor().uninstrument()
 
 
@@ -77,6 +89,8 @@ def _scrub_event(event: Any, _hint: Any) -> Any:
 def configure_sentry(settings: Settings) -> bool:
     if not settings.sentry_dsn:
         return False
+    import sentry_sdk
+
     sentry_sdk.init(
         dsn=settings.sentry_dsn,
         environment=settings.environment.value,

@@ -12,10 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-import boto3
-from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError
-
 from blogapi.core.config import Settings
 
 if TYPE_CHECKING:
@@ -113,6 +109,11 @@ class S3Storage:
     """An S3-compatible bucket through boto3 (run in threads): credentials the usual AWS way."""
 
     def __init__(self, settings: Settings) -> None:
+        # boto3 is imported here, only with STORAGE_BACKEND=s3: it costs a worker ~0.25 s of
+        # CPU at start (docs/performance.md, "Start-up and sign-in").
+        import boto3
+        from botocore.config import Config as BotoConfig
+
         assert settings.s3_bucket is not None
         self.bucket = settings.s3_bucket
         self.presign_seconds = settings.s3_presign_seconds
@@ -143,6 +144,8 @@ class S3Storage:
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
 
     def _exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
         try:
             self.client.head_object(Bucket=self.bucket, Key=_checked(key))
         except ClientError as error:
@@ -152,6 +155,8 @@ class S3Storage:
         return True
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             await asyncio.to_thread(self._put, key, data, content_type)
         except (BotoCoreError, ClientError) as error:
