@@ -20,7 +20,10 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 
-# Compile bytecode now (the runtime filesystem may be read-only), copy files out of the cache
+# Compile bytecode now, in both sync steps below (the runtime filesystem may be read-only, and
+# PYTHONDONTWRITEBYTECODE=1 there: without .pyc files each worker would compile its imports at
+# every start, ~2 s of CPU, and uvicorn kills a worker that misses its 5 s health ping; COPY
+# --from keeps the sources' mtimes, so the .pyc files stay valid). Copy files out of the cache
 # instead of hard-linking, never download a Python: use the image's /usr/local/bin/python3.11,
 # which is at the same path in the runtime stage, so the venv's interpreter link stays valid.
 ENV UV_COMPILE_BYTECODE=1 \

@@ -13,8 +13,13 @@ help:
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked
+# --compile-bytecode: every module is compiled once, here. Without it each process compiles what
+# it imports at every start (PYTHONDONTWRITEBYTECODE=1, a read-only tree): ~2 s of CPU a worker,
+# and on a busy machine uvicorn kills a worker that has not answered its 5 s health ping yet
+# (docs/performance.md, "Start-up and sign-in"). The Makefile is a prerequisite so that a
+# change of these flags re-syncs an existing .venv.
+.venv/.synced: pyproject.toml uv.lock Makefile | $(UV)
+	$(UV) sync --locked --compile-bytecode
 	@touch $@
 
 sync: .venv/.synced
@@ -55,7 +60,7 @@ test: lint typecheck
 
 # Benchmarks (PostgreSQL required; everything on 127.0.0.1). See docs/performance.md.
 bench-sync: | $(UV)
-	$(UV) sync --locked --group bench
+	$(UV) sync --locked --compile-bytecode --group bench
 
 bench: bench-sync
 	$(RUN) python bench/run.py
