@@ -1,18 +1,15 @@
 """PUBLIC_CACHE_SECONDS: identical anonymous reads share one computation and its answer is
-reused briefly in the process; never for signed-in readers, cookies, errors or streams; a
-write drops every entry; per-request headers stay per request; followers of a leader that
-fails run their own requests (core/middleware/public_cache.py)."""
+reused briefly in the process; never for signed-in readers, cookies or errors; a write drops
+every entry; per-request headers stay per request; hits count against the read limit
+(core/middleware/public_cache.py). The layer alone: test_public_cache_layer.py."""
 
 import asyncio
 import gzip
-from typing import Any
 
 import httpx
-import pytest
 from factories import POSTS, assert_error, create_post, own_app, signed_in
 from fastapi import FastAPI
 from harness import counting_statements
-from starlette.types import Receive, Scope, Send
 
 from blogapi.core.metrics import REGISTRY
 from blogapi.core.middleware import PublicCacheMiddleware
@@ -20,7 +17,6 @@ from blogapi.core.middleware import PublicCacheMiddleware
 PAGE = f"{POSTS}?limit=20"
 GZIP = {"Accept-Encoding": "gzip"}
 IDENTITY = {"Accept-Encoding": "identity"}
-JSON_PUBLIC = [(b"content-type", b"application/json"), (b"cache-control", b"public, max-age=60")]
 PER_REQUEST = {"x-request-id", "server-timing", "ratelimit", "ratelimit-policy"}
 
 
@@ -33,9 +29,6 @@ async def published(app: FastAPI, client: httpx.AsyncClient, count: int = 2) -> 
 def lasting(response: httpx.Response) -> dict[str, str]:
     """The headers a cached copy must repeat: all but the ones each request gets its own."""
     return {k: v for k, v in response.headers.items() if k not in PER_REQUEST}
-
-
-# Through the whole app, on both engines ----------------------------------------------------
 
 
 async def test_identical_concurrent_anonymous_reads_run_the_route_once(database_url: str) -> None:
@@ -219,181 +212,3 @@ async def test_error_answers_are_not_cached(database_url: str) -> None:
 
         assert_error(again, 404, "NOT_FOUND")
         assert statements
-
-
-# The layer alone, around a route of its own -------------------------------------------------
-
-
-class Route:
-    """An ASGI route that counts its calls; a GET waits for `gate`; the first call may fail."""
-
-    def __init__(self, headers: list[tuple[bytes, bytes]] | None = None, status: int = 200):
-        self.calls = 0
-        self.gate = asyncio.Event()
-        self.gate.set()
-        self.fail_first = False
-        self.headers = JSON_PUBLIC if headers is None else headers
-        self.status = status
-        self.chunks: list[bytes] = [b'{"n": 1}']
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.calls += 1
-        call = self.calls
-        if scope["method"] == "GET":
-            await self.gate.wait()
-        if self.fail_first and call == 1:
-            raise RuntimeError("the leader failed")
-        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
-        for n, chunk in enumerate(self.chunks, 1):
-            more = n < len(self.chunks)
-            await send({"type": "http.response.body", "body": chunk, "more_body": more})
-
-
-def layer_client(route: Route, **options: Any) -> httpx.AsyncClient:
-    layer = PublicCacheMiddleware(route, **{"seconds": 1, **options})
-    transport = httpx.ASGITransport(app=layer, raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url="http://test")
-
-
-async def together(client: httpx.AsyncClient, route: Route, n: int) -> list[httpx.Response]:
-    """`n` identical reads, all arrived before the first answers."""
-    route.gate.clear()
-    pending = [asyncio.ensure_future(client.get("/a")) for _ in range(n)]
-    await asyncio.sleep(0.01)
-    route.gate.set()
-    return await asyncio.gather(*pending)
-
-
-async def test_followers_share_the_leaders_answer() -> None:
-    route = Route()
-    async with layer_client(route) as client:
-        responses = await together(client, route, 5)
-
-    assert [r.status_code for r in responses] == [200] * 5
-    assert route.calls == 1
-
-
-async def test_when_the_leader_fails_each_follower_runs_its_own_request() -> None:
-    route = Route()
-    route.fail_first = True
-    async with layer_client(route) as client:
-        responses = await together(client, route, 4)
-
-    assert sorted(r.status_code for r in responses) == [200, 200, 200, 500]
-    assert route.calls == 4
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        [(b"content-type", b"application/json"), (b"cache-control", b"private, no-cache")],
-        [(b"content-type", b"application/json"), (b"cache-control", b"public, no-cache")],
-        [(b"content-type", b"application/json"), (b"cache-control", b"no-store")],
-        [(b"content-type", b"application/json")],
-        [*JSON_PUBLIC, (b"set-cookie", b"a=b")],
-        [*JSON_PUBLIC, (b"vary", b"Origin")],
-        [(b"content-type", b"image/webp"), (b"cache-control", b"public, max-age=60")],
-    ],
-)
-async def test_an_answer_that_may_not_be_kept_is_neither_shared_nor_kept(
-    headers: list[tuple[bytes, bytes]],
-) -> None:
-    route = Route(headers)
-    async with layer_client(route) as client:
-        await together(client, route, 3)
-        await client.get("/a")
-
-    assert route.calls == 4
-
-
-@pytest.mark.parametrize("status", [201, 203, 404, 429, 500, 503])
-async def test_other_statuses_are_not_kept(status: int) -> None:
-    route = Route(status=status)
-    async with layer_client(route) as client:
-        await client.get("/a")
-        await client.get("/a")
-
-    assert route.calls == 2
-
-
-async def test_a_streamed_or_oversized_body_is_not_kept() -> None:
-    streamed = Route()
-    streamed.chunks = [b'{"n":', b" 1}"]
-    big = Route()
-    big.chunks = [b"x" * 101]
-    async with layer_client(streamed) as one, layer_client(big, max_body_bytes=100) as other:
-        for client in (one, one, other, other):
-            await client.get("/a")
-        assert (await one.get("/a")).content == b'{"n": 1}'
-
-    assert (streamed.calls, big.calls) == (3, 2)
-
-
-async def test_a_follower_waiting_past_the_bound_runs_its_own_request() -> None:
-    route = Route()
-    async with layer_client(route, wait_seconds=0.05) as client:
-        route.gate.clear()
-        leader = asyncio.ensure_future(client.get("/a"))
-        await asyncio.sleep(0.01)
-        follower = asyncio.ensure_future(client.get("/a"))
-        await asyncio.sleep(0.1)
-        assert route.calls == 2  # the follower gave up and called the route itself
-        route.gate.set()
-        assert [(await leader).status_code, (await follower).status_code] == [200, 200]
-
-
-async def test_the_least_recently_used_entry_goes_first_when_full() -> None:
-    route = Route()
-    async with layer_client(route, max_entries=2) as client:
-        for path in ("/a", "/b", "/a", "/c", "/a", "/b"):
-            await client.get(path)
-
-    assert route.calls == 4  # /a, /b, /c, then /b again: it was dropped for /c
-
-
-async def held_across_a_write(client: httpx.AsyncClient, route: Route) -> "asyncio.Future[Any]":
-    """A read the route holds (until `route.gate` is set) while a write is answered."""
-    route.gate.clear()
-    before = asyncio.ensure_future(client.get("/a"))
-    await asyncio.sleep(0.01)
-    await client.delete("/b")
-    return before
-
-
-async def test_a_read_begun_before_a_write_keeps_nothing() -> None:
-    route = Route()
-    async with layer_client(route) as client:
-        before = await held_across_a_write(client, route)
-        route.gate.set()
-        await before
-        await client.get("/a")
-        await client.get("/a")
-
-    assert route.calls == 3  # the second read after the write is the first kept
-
-
-async def test_a_read_after_a_write_does_not_join_one_begun_before() -> None:
-    route = Route()
-    async with layer_client(route) as client:
-        before = await held_across_a_write(client, route)
-        after = asyncio.ensure_future(client.get("/a"))
-        await asyncio.sleep(0.01)
-        route.gate.set()
-        await asyncio.gather(before, after)
-
-    assert route.calls == 3
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [{"Authorization": "Bearer x"}, {"Cookie": "a=b"}],
-)
-async def test_credentials_bypass_the_layer(headers: dict[str, str]) -> None:
-    route = Route()
-    async with layer_client(route) as client:
-        await client.get("/a")
-        await client.get("/a", headers=headers)
-        await client.post("/a", headers=headers)  # an answered write drops the entry
-        await client.get("/a")
-
-    assert route.calls == 4
