@@ -31,7 +31,8 @@ class Database:
 class Targets:
     """What the scenarios ask for, read from the seeded data."""
 
-    tag: str
+    tag: str  # the one with the most public posts
+    tags: list[str]  # the 20 with the most
     author: str
     post_slug: str
     popular_slug: str
@@ -115,11 +116,11 @@ def prepare(database: Database, out: Path, *, reuse: bool) -> float | None:
 async def _targets(database: Database) -> Targets:
     conn = await asyncpg.connect(database.dsn, timeout=10)
     try:
-        tag = await conn.fetchval(
+        tags = await conn.fetch(
             "SELECT t.slug FROM tags t JOIN post_tags pt ON pt.tag_id = t.id "
             "JOIN posts p ON p.id = pt.post_id WHERE p.deleted_at IS NULL "
             "AND p.status = 'published' AND p.published_at <= now() "
-            "GROUP BY t.slug ORDER BY count(*) DESC, t.slug LIMIT 1"
+            "GROUP BY t.slug ORDER BY count(*) DESC, t.slug LIMIT 20"
         )
         author = await conn.fetchval(
             "SELECT u.username FROM users u JOIN posts p ON p.author_id = u.id "
@@ -145,7 +146,8 @@ async def _targets(database: Database) -> Targets:
         {word for row in newest[:200] for word in topic_of(row["title"]) if len(word) > 2}
     )
     return Targets(
-        tag=tag,
+        tag=tags[0]["slug"],
+        tags=[row["slug"] for row in tags],
         author=author,
         post_slug=newest[0]["slug"],
         popular_slug=popular,

@@ -1,4 +1,7 @@
-"""Locust users for `make bench-locust`: sign in once, then 3 lists : 2 reads : 1 write.
+"""Locust users for `make bench-locust`, the specification's model: each user signs in once,
+then waits 1-3 s between requests, 3 lists : 2 post reads : 1 write. Lists (pages 1-5, half
+of them by tag) and reads (of many distinct posts) are anonymous; the write, creating a
+post, is signed in.
 
 Driven by bench/locust_run.py (headless, against 127.0.0.1 only). Inputs, as files of one
 item a line: BENCH_USERS_FILE (usernames, all with the demo password), BENCH_SLUGS_FILE
@@ -12,6 +15,7 @@ import json
 import os
 import random
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,11 @@ from locust.env import Environment
 from locust.stats import StatsEntry
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "demo password 2026")
+SIGN_IN = "POST /auth/login"
+WRITE = "POST /posts"
+BODY = (
+    "A short post written under load.\n\nIt has *two* paragraphs and a [link](https://example.com)."
+)
 _clock: dict[str, float] = {}
 _environment: dict[str, Environment] = {}
 _ramp_sign_ins: list[StatsEntry] = []
@@ -42,11 +51,10 @@ class Reader(FastHttpUser):
 
     def on_start(self) -> None:
         self.headers: dict[str, str] = {}
-        self.liked: set[str] = set()
         username = random.choice(USERS)  # noqa: S311 (load, not secrets)
         body = {"email": f"{username}@example.com", "password": PASSWORD}
         with self.client.post(
-            "/api/v1/auth/login", json=body, name="POST /auth/login", catch_response=True
+            "/api/v1/auth/login", json=body, name=SIGN_IN, catch_response=True
         ) as response:
             if response.status_code == 200:
                 token = response.json()["access_token"]
@@ -60,30 +68,25 @@ class Reader(FastHttpUser):
         if roll < 0.5 or not TAGS:
             page = random.randint(1, 5)  # noqa: S311
             path = f"/api/v1/posts?limit=20&page={page}"
-            self.client.get(path, headers=self.headers, name="GET /posts?page")
+            self.client.get(path, name="GET /posts?page")
         else:
             tag = random.choice(TAGS)  # noqa: S311
             path = f"/api/v1/posts?limit=20&tag={tag}"
-            self.client.get(path, headers=self.headers, name="GET /posts?tag")
+            self.client.get(path, name="GET /posts?tag")
 
     @task(2)
     def read_post(self) -> None:
         if SLUGS:
             slug = random.choice(SLUGS)  # noqa: S311
-            self.client.get(f"/api/v1/posts/{slug}", headers=self.headers, name="GET /posts/{slug}")
+            self.client.get(f"/api/v1/posts/{slug}", name="GET /posts/{slug}")
 
     @task(1)
-    def like_or_unlike(self) -> None:
-        if not SLUGS or not self.headers:
+    def write_post(self) -> None:
+        if not self.headers:
             return
-        slug = random.choice(SLUGS)  # noqa: S311
-        path = f"/api/v1/posts/{slug}/like"
-        if slug in self.liked:
-            self.client.delete(path, headers=self.headers, name="DELETE /posts/{slug}/like")
-            self.liked.discard(slug)
-        else:
-            self.client.put(path, headers=self.headers, name="PUT /posts/{slug}/like")
-            self.liked.add(slug)
+        tag = random.choice(TAGS) if TAGS else "load"  # noqa: S311
+        post = {"title": f"Load {uuid.uuid4().hex[:12]}", "content": BODY, "tags": [tag]}
+        self.client.post("/api/v1/posts", json=post, headers=self.headers, name=WRITE)
 
 
 def _summary(environment: Environment, entries: list[StatsEntry], seconds: float) -> dict[str, Any]:
@@ -114,7 +117,7 @@ def _all_users_started(**_kwargs: Any) -> None:
     if environment is None:
         return
     for entry in environment.stats.entries.values():
-        if entry.method == "POST":
+        if entry.name == SIGN_IN:
             copy = StatsEntry(environment.stats, entry.name, entry.method)
             copy.extend(entry)
             _ramp_sign_ins.append(copy)
@@ -140,8 +143,8 @@ def _write_summary(environment: Environment, **_kwargs: Any) -> None:
     entries = list(environment.stats.entries.values())
     groups = {
         "GET": [e for e in entries if e.method == "GET"],
-        "write": [e for e in entries if e.method in ("PUT", "DELETE")],
-        "sign-in": [e for e in entries if e.method == "POST"] + _ramp_sign_ins,
+        "write": [e for e in entries if e.name == WRITE],
+        "sign-in": [e for e in entries if e.name == SIGN_IN] + _ramp_sign_ins,
     }
     summary = {kind: _summary(environment, group, seconds) for kind, group in groups.items()}
     summary["sign-in"]["requests_per_second"] = None  # one each, mostly during the ramp
