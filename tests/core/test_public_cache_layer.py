@@ -136,9 +136,10 @@ async def test_a_follower_waiting_past_the_bound_runs_its_own_request() -> None:
         assert [(await leader).status_code, (await follower).status_code] == [200, 200]
 
 
-async def test_the_least_recently_used_entry_goes_first_when_full() -> None:
+@pytest.mark.parametrize("bound", [{"max_entries": 2}, {"max_bytes": 2 * 2 * len(b'{"n": 1}')}])
+async def test_the_least_recently_used_entry_goes_first_when_full(bound: dict[str, int]) -> None:
     route = Route()
-    async with layer_client(route, max_entries=2) as client:
+    async with layer_client(route, **bound) as client:
         for path in ("/a", "/b", "/a", "/c", "/a", "/b"):
             await client.get(path)
 

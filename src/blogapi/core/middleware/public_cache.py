@@ -29,8 +29,8 @@ its answer (followers). The finished answer is then reused for PUBLIC_CACHE_SECO
 - **Failure:** when the leader raises or its answer may not be kept, each follower runs its
   own request; so does one that waited FOLLOWER_WAIT_SECONDS (nginx's lock timeout, 5 s).
   One client's error never reaches another.
-- **Memory:** at most MAX_ENTRIES entries of at most MAX_BODY_BYTES each, least recently used
-  dropped first.
+- **Memory:** at most MAX_ENTRIES entries of at most MAX_BODY_BYTES each, and MAX_BYTES of
+  bodies in all (each counted twice, for its gzip copy), least recently used dropped first.
 """
 
 import asyncio
@@ -58,6 +58,7 @@ from blogapi.core.ratelimit import PolicyName, RateLimiter
 
 MAX_ENTRIES = 1024
 MAX_BODY_BYTES = 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
 FOLLOWER_WAIT_SECONDS = 5.0
 CACHED_METHODS = frozenset({"GET", "HEAD"})
 # What a 304 repeats of its 200 (RFC 9110 15.4.5), in the 200's order: what cacheable_json sends.
@@ -133,12 +134,15 @@ class PublicCacheMiddleware(Layer):
         seconds: float,
         max_entries: int = MAX_ENTRIES,
         max_body_bytes: int = MAX_BODY_BYTES,
+        max_bytes: int = MAX_BYTES,
         wait_seconds: float = FOLLOWER_WAIT_SECONDS,
     ) -> None:
         super().__init__(app)
         self.seconds = seconds
         self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
+        self.max_bytes = max_bytes
+        self.bytes = 0  # what the entries hold: twice their bodies, for their gzip copies
         self.wait_seconds = wait_seconds
         self.entries: OrderedDict[Key, Entry] = OrderedDict()
         self.leaders: dict[Key, asyncio.Future[Entry | None]] = {}
@@ -147,6 +151,7 @@ class PublicCacheMiddleware(Layer):
     def clear(self) -> None:
         """Drop every entry, and let no later request wait for an answer begun before."""
         self.entries.clear()
+        self.bytes = 0
         self.leaders.clear()
         self.generation += 1
 
@@ -193,7 +198,7 @@ class PublicCacheMiddleware(Layer):
         if entry is None:
             return None
         if entry.expires <= time.monotonic():
-            del self.entries[key]
+            self._drop(key)
             return None
         self.entries.move_to_end(key)
         return entry
@@ -259,10 +264,15 @@ class PublicCacheMiddleware(Layer):
         )
 
     def _keep(self, key: Key, entry: Entry) -> None:
+        if key in self.entries:
+            self._drop(key)
         self.entries[key] = entry
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+        self.bytes += 2 * len(entry.body)
+        while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
+            self._drop(next(iter(self.entries)))  # the least recently used
+
+    def _drop(self, key: Key) -> None:
+        self.bytes -= 2 * len(self.entries.pop(key).body)
 
     async def _counted(self, scope: Scope, entry: Entry) -> bool:
         """Count the cached answer against its route's rate limit; False when over it."""
