@@ -25,10 +25,10 @@ from blogapi.core.middleware import (
     BodyLimitMiddleware,
     CompressionMiddleware,
     MediaUrlsMiddleware,
+    PublicCacheMiddleware,
     RateLimitHeadersMiddleware,
     RequestIdMiddleware,
     RequestTargetMiddleware,
-    PublicCacheMiddleware,
     SecurityHeadersMiddleware,
     ServerTimingMiddleware,
     UnhandledErrorMiddleware,
@@ -146,14 +146,14 @@ def middleware_for(settings: Settings) -> list[Middleware]:
         )
     # Responses build our media URLs on this app's address (core/media_urls.py).
     middleware.append(Middleware(MediaUrlsMiddleware, urls=MediaUrls.of(settings)))
+    if settings.public_cache_seconds:  # innermost: it keeps what the routes answered
+        middleware.append(Middleware(PublicCacheMiddleware, seconds=settings.public_cache_seconds))
     return middleware
 
 
 def create_app(
     settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
 ) -> FastAPI:
-    if settings.public_cache_seconds:  # innermost: it keeps what the routes answered
-        middleware.append(Middleware(PublicCacheMiddleware, seconds=settings.public_cache_seconds))
     """Build the app. `tracer_provider` is for tests; otherwise OTEL_* settings decide."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.effective_log_format)
