@@ -24,10 +24,27 @@ ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "iat", "exp", "iss", "aud", "jti", "type"]
 
 
+# Argon2id as OWASP's Password Storage Cheat Sheet lists first: 19 MiB, 2 passes, 1 lane. About
+# 18 ms of CPU a hash on the reference machine; pwdlib's defaults (64 MiB, 3 passes, 4 lanes)
+# took 160 ms, and 50 sign-ins at once 11-13 s (docs/performance.md, "Start-up and sign-in").
+# A stored hash with other parameters (or bcrypt) is rehashed with these at its next sign-in.
+ARGON2_MEMORY_KIB = 19_456
+ARGON2_TIME_COST = 2
+ARGON2_PARALLELISM = 1
+
+
 @lru_cache
 def _password_hash(fast: bool) -> PasswordHash:
-    # Tests use cheap Argon2 parameters; everything else gets pwdlib's RFC 9106 defaults.
-    argon2 = Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1) if fast else Argon2Hasher()
+    # Tests use cheap Argon2 parameters; everything else the ones above.
+    argon2 = (
+        Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1)
+        if fast
+        else Argon2Hasher(
+            time_cost=ARGON2_TIME_COST,
+            memory_cost=ARGON2_MEMORY_KIB,
+            parallelism=ARGON2_PARALLELISM,
+        )
+    )
     return PasswordHash((argon2, BcryptHasher()))
 
 
