@@ -16,8 +16,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     SQLColumnExpression,
+    and_,
+    case,
     cast,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -44,6 +47,8 @@ from blogapi.search.syntax import (
     MARK_START,
     clean,
     parse,
+    positive_terms,
+    stem_pattern,
     to_fts5,
     without_stopwords,
 )
@@ -54,6 +59,10 @@ from blogapi.users.models import User
 # FTS5 table holds the body as its first HIGHLIGHT_CHARS characters and the rest).
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
 HIGHLIGHT_CHARS = 20_000  # the migration 8a1d2f3c4b50 splits SQLite's FTS5 body there
+# PostgreSQL: ts_headline reads this many characters around the first match (its time grows
+# with the text it parses: 20 posts of 10 KB took 45 ms), beginning HEADLINE_LEAD before it.
+HEADLINE_WINDOW = 600
+HEADLINE_LEAD = 200
 # Every match marked: the snippet is cut in rendering.py (in time proportional to the text).
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 SUGGESTIONS = 10
@@ -90,16 +99,21 @@ async def _search_postgresql(
     params: PageParams,
     filters: Filters,
 ) -> tuple[list[Hit], int]:
-    if parse(raw_query).is_empty:  # nothing to look for (only exclusions or punctuation)
+    parsed = parse(raw_query)
+    if parsed.is_empty:  # nothing to look for (only exclusions or punctuation)
         return [], 0
     language = cast(settings.search_language, REGCONFIG)
     tsquery = func.websearch_to_tsquery(language, clean(raw_query))
     vector: ColumnElement[Any] = literal_column("posts.search_vector")
     rank = func.ts_rank_cd(vector, tsquery)
     conditions = [vector.op("@@")(tsquery), *filters[0]]
-    total = await session.scalar(
-        select(func.count()).select_from(Post).where(*conditions), filters[1]
+    # The count, and the stems of the query's words (where highlights look for a match).
+    lexemes = func.unnest(func.to_tsvector(language, positive_terms(parsed))).table_valued("lexeme")
+    stems = select(func.array_agg(lexemes.c.lexeme)).scalar_subquery()
+    counted = await session.execute(
+        select(func.count(), stems).select_from(Post).where(*conditions), filters[1]
     )
+    total, found_stems = counted.one()
     if not total:
         return [], 0
     page = await session.execute(
@@ -111,15 +125,78 @@ async def _search_postgresql(
         filters[1],
     )
     ranked = [(row[0], float(row[1])) for row in page]
-    # Headlines are costly: make them for this page only, not for every match.
-    # ts_headline drops what looks like HTML tags; hide < and > from it, then restore them.
-    hidden = func.translate(_highlighted_part(Post.content_text), "<>", LT_GT_STAND_INS)
-    headline = func.ts_headline(language, hidden, tsquery, HEADLINE_OPTIONS)
-    rows = await session.execute(
-        select(Post.id, headline).where(Post.id.in_([post_id for post_id, _ in ranked]))
+    pattern = stem_pattern(found_stems or [])
+    marked = await _headlines(session, language, tsquery, pattern, [i for i, _ in ranked])
+    return [(i, r, marked.get(i, "")) for i, r in ranked], total
+
+
+async def _headlines(
+    session: AsyncSession,
+    language: ColumnElement[Any],
+    tsquery: ColumnElement[Any],
+    pattern: str | None,
+    post_ids: list[uuid.UUID],
+) -> dict[uuid.UUID, str]:
+    """Each post's highlight, from HEADLINE_WINDOW characters of its text around the first
+    word that starts like a searched stem (in its first HIGHLIGHT_CHARS characters), else
+    from its opening: `ts_headline` parses only that window. When the word there was no
+    match after all ("runtime" for "run"), the whole highlighted part is marked instead."""
+    text = Post.content_text
+    first = (
+        func.regexp_instr(func.substr(text, 1, HIGHLIGHT_CHARS), pattern, 1, 1, 0, "i")
+        if pattern
+        else literal(0)
     )
-    marked: dict[uuid.UUID, str] = {i: text for i, text in rows}  # noqa: C416
-    return [(i, r, highlight_html(snippet(marked.get(i, "")))) for i, r in ranked], total
+    located = (
+        select(Post.id, text.label("text"), first.label("first"))
+        .where(Post.id.in_(post_ids))
+        .offset(0)  # a fence: the regular expression runs once per post
+        .subquery()
+    )
+    start = func.greatest(1, located.c.first - HEADLINE_LEAD)
+    windowed = (
+        select(
+            located.c.id,
+            located.c.first,
+            start.label("start"),
+            _headline(language, func.substr(located.c.text, start, HEADLINE_WINDOW), tsquery).label(
+                "window"
+            ),
+            (func.substr(located.c.text, start + HEADLINE_WINDOW, 1) != "").label("more"),
+            located.c.text,
+        )
+        .offset(0)
+        .subquery()
+    )
+    unmarked = func.strpos(windowed.c.window, MARK_START) == 0
+    fallback = case(
+        (
+            and_(windowed.c.first > 0, unmarked),
+            _headline(language, _highlighted_part(windowed.c.text), tsquery),
+        ),
+        else_=None,
+    )
+    rows = await session.execute(
+        select(windowed.c.id, windowed.c.window, windowed.c.start, windowed.c.more, fallback)
+    )
+    marked: dict[uuid.UUID, str] = {}
+    for post_id, window, start_at, more, whole in rows:
+        text_snippet = (
+            snippet(whole)
+            if whole is not None
+            else snippet(window, cut_before=start_at > 1, cut_after=bool(more))
+        )
+        marked[post_id] = highlight_html(text_snippet)
+    return marked
+
+
+def _headline(
+    language: ColumnElement[Any], text: ColumnElement[str], tsquery: ColumnElement[Any]
+) -> ColumnElement[str]:
+    """Every match in `text` marked. ts_headline drops what looks like HTML tags: < and >
+    are hidden from it, and restored by rendering.highlight_html."""
+    hidden = func.translate(text, "<>", LT_GT_STAND_INS)
+    return func.ts_headline(language, hidden, tsquery, HEADLINE_OPTIONS)
 
 
 def _highlighted_part(text: SQLColumnExpression[str]) -> ColumnElement[str]:

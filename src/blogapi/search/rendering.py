@@ -55,16 +55,26 @@ def _best_start(units: list[str], size: int) -> int:
     return max(0, min(centred, len(units) - size))
 
 
-def snippet(marked_text: str, words: int = SNIPPET_WORDS) -> str:
+def snippet(
+    marked_text: str,
+    words: int = SNIPPET_WORDS,
+    *,
+    cut_before: bool = False,
+    cut_after: bool = False,
+) -> str:
     """About `words` words of a text whose matches are marked: where most of the different
-    matched terms are, else its opening; an ellipsis where it cuts the text."""
+    matched terms are, else its opening; an ellipsis where it cuts the text.
+
+    `cut_before` and `cut_after` say that the text is a window of a longer one: its first
+    (last) word may be a piece of one, so it is left out, and the ellipsis is there."""
     joined = _MARKED.sub(lambda mark: mark.group().replace(" ", _SPACE_IN_MARK), marked_text)
     units = joined.split()
+    units = units[1 if cut_before else 0 : -1 if cut_after and len(units) > 1 else None]
     start = _best_start(units, words)
     end = start + words
     cut = " ".join(units[start:end]).replace(_SPACE_IN_MARK, " ")
-    before = f"{ELLIPSIS} " if start > 0 else ""
-    after = f" {ELLIPSIS}" if end < len(units) else ""
+    before = f"{ELLIPSIS} " if start > 0 or cut_before else ""
+    after = f" {ELLIPSIS}" if end < len(units) or cut_after else ""
     return before + cut + after
 
 

@@ -6,6 +6,7 @@ input can ever reach FTS5 as syntax (`NEAR(`, `*`, `:` or a stray quote are just
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # What search highlights arrive wrapped in before escaping (private-use code points).
@@ -74,3 +75,23 @@ def to_fts5(parsed: ParsedQuery) -> str:
     for term in parsed.excluded:
         expression = f"({expression}) NOT {_quoted(term)}"
     return expression
+
+
+def positive_terms(parsed: ParsedQuery) -> str:
+    """The words of the terms a match must have (not the excluded ones), for stemming."""
+    return " ".join(term for group in parsed.groups for term in group)
+
+
+def stem_pattern(stems: Sequence[str]) -> str | None:
+    """A PostgreSQL regular expression for the start of a word that begins like one of the
+    `stems` (the database's lexemes of the query's words), or None without stems.
+
+    A Snowball stem is, as a rule, the start of the words it stands for ("engin" for
+    "engines"), except that a final y becomes i ("happi" for "happy"): such a stem is looked
+    for without its i. Every character that is not a letter or a digit is escaped.
+    """
+    prefixes = sorted(
+        {stem[:-1] if len(stem) > 2 and stem.endswith("i") else stem for stem in stems}
+    )
+    alternatives = ["".join(c if c.isalnum() else "\\" + c for c in p) for p in prefixes if p]
+    return "\\m(?:" + "|".join(alternatives) + ")" if alternatives else None
