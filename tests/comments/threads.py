@@ -64,3 +64,26 @@ async def moderate(
 ) -> httpx.Response:
     """POST /comments/{id}/hide or /unhide."""
     return await client.post(comment_url(comment_id, action), headers=account.headers)
+
+
+def readers_view(moderated: list[dict[str, Any]]) -> list[str]:
+    """The ids, in order, that a reader who does not moderate should get, worked out from the
+    moderators' whole thread (`moderated`, thread order): nothing with a hidden comment at or
+    above it, and a deleted comment only while a live reply below it is shown."""
+    by_id = {c["id"]: c for c in moderated}
+    concealed: dict[str, bool] = {}
+    for c in moderated:  # parents first
+        above = c["parent_id"] is not None and concealed[c["parent_id"]]
+        concealed[c["id"]] = above or c["status"] == "hidden"
+    holding: set[str] = set()
+    for c in moderated:
+        if not c["is_deleted"] and not concealed[c["id"]]:
+            parent = c["parent_id"]
+            while parent is not None:
+                holding.add(parent)
+                parent = by_id[parent]["parent_id"]
+    return [
+        c["id"]
+        for c in moderated
+        if not concealed[c["id"]] and (not c["is_deleted"] or c["id"] in holding)
+    ]

@@ -3,6 +3,8 @@ placeholders holding up a shown reply; and who moderates a post's comments.
 
 A comment's `path` starts with the path of each of its ancestors, so "B is in A's subtree"
 is `B.path LIKE A.path || '%'` within one post, served by the (post_id, path) index.
+Whether a hidden comment is at or above a comment (`under_hidden`) is stored on it as
+`concealed`, which the reads filter on; the writes that can change it set it again.
 """
 
 import functools
@@ -29,7 +31,8 @@ def moderates(post: Post, viewer: User | None) -> bool:
 
 
 def under_hidden(target: type[Comment]) -> Exists:
-    """`target` or one of its ancestors is hidden: the whole subtree is out of sight."""
+    """`target` or one of its ancestors is hidden: the whole subtree is out of sight (the rule
+    that `Comment.concealed` stores; reads use the column)."""
     hidden = aliased(Comment)
     # The ancestors' paths are the whole-segment prefixes of target's: at most
     # MAX_DEPTH + 1 index lookups instead of matching every hidden comment of the post.
@@ -55,7 +58,7 @@ def _has_live_reply(target: type[Comment], *, moderator: bool) -> Exists:
         reply.deleted_at.is_(None),
     ]
     if not moderator:
-        conditions.append(not_(under_hidden(reply)))
+        conditions.append(not_(reply.concealed))
     return exists().where(*conditions)
 
 
@@ -83,4 +86,15 @@ def shown(*, moderator: bool) -> tuple[ColumnElement[bool], ...]:
     )
     if moderator:
         return (alive_or_holding,)
-    return (not_(under_hidden(Comment)), alive_or_holding)
+    return (not_(Comment.concealed), alive_or_holding)
+
+
+@functools.cache
+def placeholders(*, moderator: bool) -> tuple[tuple[ColumnElement[bool], ...], Exists]:
+    """Which deleted comments a reader gets in the thread, as placeholders: those in sight
+    (the conditions; few, and a partial index finds them) that `shown` keeps for a live reply
+    below them (the test, to make of each)."""
+    in_sight: list[ColumnElement[bool]] = [Comment.deleted_at.is_not(None)]
+    if not moderator:
+        in_sight.append(not_(Comment.concealed))
+    return tuple(in_sight), _has_live_reply(Comment, moderator=moderator)

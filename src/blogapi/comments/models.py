@@ -2,13 +2,15 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blogapi.core.db import Base, IdMixin, TimestampMixin
 
 MAX_DEPTH = 8
 PATH_SEGMENT = 32
+# The deleted comments: the few that may be placeholders in a thread.
+DELETED = "deleted_at IS NOT NULL"
 
 
 class CommentStatus(enum.StrEnum):
@@ -22,6 +24,13 @@ class Comment(IdMixin, TimestampMixin, Base):
         CheckConstraint("status IN ('visible', 'hidden')", name="status_known"),
         CheckConstraint(f"depth >= 0 AND depth <= {MAX_DEPTH}", name="depth_bounded"),
         Index("ix_comments_post_id_path", "post_id", "path"),
+        Index(
+            "ix_comments_post_id_path_deleted",
+            "post_id",
+            "path",
+            postgresql_where=text(DELETED),
+            sqlite_where=text(DELETED),
+        ),
         # An account's deletion and a comment's cascade filter on these.
         Index("ix_comments_author_id", "author_id"),
         Index("ix_comments_parent_id", "parent_id"),
@@ -40,3 +49,7 @@ class Comment(IdMixin, TimestampMixin, Base):
     content: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=CommentStatus.VISIBLE.value)
     deleted_at: Mapped[datetime | None]
+    # It or a comment above it is hidden: readers other than moderators see none of its
+    # subtree. Kept by every write that can change it (comments/service.py), under the post's
+    # row lock; `access.under_hidden` is the rule it caches.
+    concealed: Mapped[bool] = mapped_column(default=False, server_default=false())

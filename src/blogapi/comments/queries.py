@@ -10,17 +10,14 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     bindparam,
-    distinct,
     func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from blogapi.comments import access, rendering
-from blogapi.comments.models import Comment, CommentStatus
+from blogapi.comments.models import Comment
 from blogapi.comments.schemas import CommentOut
 from blogapi.core.db import core_execute_all
 from blogapi.core.errors import NotFound
@@ -56,9 +53,28 @@ THREAD_COLUMNS = (
 
 @functools.cache
 def _thread_statements(*, moderator: bool) -> tuple[Select[Any], Select[Any]]:
-    """The count and one page of a thread (POST_ID, OFFSET, LIMIT bound), authors joined."""
+    """The total and one page of a thread (POST_ID, OFFSET, LIMIT bound), authors joined.
+
+    The page is a range of the (post_id, path) index, each row checked by its own columns
+    (a deleted one also by a look for a live reply below it). For readers who do not moderate,
+    the total is the post's `comments_count` (the comments they see with content) plus the
+    placeholders, found among the post's deleted comments by their partial index: no
+    statement reads the whole thread. Moderators' total counts the thread.
+    """
     conditions = [Comment.post_id == POST_ID, *access.shown(moderator=moderator)]
-    count = select(func.count()).select_from(Comment).where(*conditions)
+    if moderator:
+        count = select(func.count()).select_from(Comment).where(*conditions)
+    else:
+        in_sight, holding = access.placeholders(moderator=False)
+        # The test as a FILTER, not in WHERE: there PostgreSQL makes the EXISTS a semi join
+        # that reads the whole thread; here it looks for each deleted comment's first reply.
+        placeholders = (
+            select(func.count().filter(holding))
+            .select_from(Comment)
+            .where(Comment.post_id == POST_ID, *in_sight)
+            .scalar_subquery()
+        )
+        count = select(Post.comments_count + placeholders).where(Post.id == POST_ID)
     columns = [getattr(Comment, name) for name in THREAD_COLUMNS]
     columns += [*users_queries.author_columns(), User.deleted_at.label("author_deleted_at")]
     page = (
@@ -88,48 +104,14 @@ async def thread_page(
 
 def counted_on(post_id: uuid.UUID) -> ColumnElement[int]:
     """How many of the post's comments its `comments_count` counts: those an anonymous reader
-    sees with their content, i.e. live and not `access.under_hidden` (the anonymous thread
-    less its placeholders). As an expression for the statement that stores it.
-
-    The live comments less those in a hidden comment's subtree (DISTINCT: hidden subtrees
-    nest), starting from the few hidden ones: 0.75 ms for a post of 966 comments, where
-    matching each comment against its ancestors took 3.2 (bench/comment_counts.py).
-    """
-    live = (
+    sees with their content, i.e. live and not `concealed` (the anonymous thread less its
+    placeholders). As an expression for the statement that stores it."""
+    return (
         select(func.count())
         .select_from(Comment)
-        .where(Comment.post_id == post_id, Comment.deleted_at.is_(None))
+        .where(Comment.post_id == post_id, Comment.deleted_at.is_(None), ~Comment.concealed)
         .scalar_subquery()
     )
-    hidden = aliased(Comment)
-    concealed = (
-        select(func.count(distinct(Comment.id)))
-        .select_from(hidden)
-        .join(Comment, and_(*access.in_subtree(Comment, hidden)))
-        .where(
-            hidden.post_id == post_id,
-            hidden.status == CommentStatus.HIDDEN.value,
-            Comment.post_id == post_id,
-            Comment.deleted_at.is_(None),
-        )
-        .scalar_subquery()
-    )
-    return live - concealed
-
-
-async def _with_concealment(
-    session: AsyncSession, *conditions: ColumnElement[bool]
-) -> tuple[Comment, bool] | None:
-    """The comment matching `conditions`, and whether a hidden comment conceals it."""
-    row = (
-        await session.execute(
-            select(Comment, access.under_hidden(Comment).label("concealed")).where(*conditions)
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    comment, concealed = row
-    return comment, bool(concealed)
 
 
 async def get_visible(
@@ -137,16 +119,17 @@ async def get_visible(
 ) -> CommentOnPost:
     """A live comment `viewer` may see, on a post they may see, else 404. With `own_hidden`,
     also the viewer's own comment that a hidden one (it or an ancestor) keeps from readers."""
-    found = await _with_concealment(session, Comment.id == comment_id, Comment.deleted_at.is_(None))
-    if found is None:
+    comment = await session.scalar(
+        select(Comment).where(Comment.id == comment_id, Comment.deleted_at.is_(None))
+    )
+    if comment is None:
         raise NotFound("Comment not found")
-    comment, concealed = found
     try:
         post = await posts_queries.get_visible(session, str(comment.post_id), viewer)
     except NotFound:
         raise NotFound("Comment not found") from None
     authors_own = own_hidden and viewer is not None and comment.author_id == viewer.id
-    if concealed and not authors_own and not access.moderates(post, viewer):
+    if comment.concealed and not authors_own and not access.moderates(post, viewer):
         raise NotFound("Comment not found")
     return CommentOnPost(comment=comment, post=post)
 
@@ -155,11 +138,12 @@ async def find_on_post(
     session: AsyncSession, post: Post, comment_id: uuid.UUID, viewer: User
 ) -> Comment | None:
     """A comment of `post` that `viewer` may see in its thread (deleted ones included)."""
-    found = await _with_concealment(session, Comment.id == comment_id, Comment.post_id == post.id)
-    if found is None:
+    comment = await session.scalar(
+        select(Comment).where(Comment.id == comment_id, Comment.post_id == post.id)
+    )
+    if comment is None:
         return None
-    comment, concealed = found
-    if concealed and not access.moderates(post, viewer):
+    if comment.concealed and not access.moderates(post, viewer):
         return None
     return comment
 

@@ -1,19 +1,21 @@
 """Writing comments: replies by materialised path, edits, soft deletes and moderation.
 
 The post's `comments_count` counts what an anonymous reader sees with its content
-(`access.counted`): hiding a comment uncounts its whole subtree. Each state change is a
+(`queries.counted_on`): hiding a comment uncounts its whole subtree. Each state change is a
 conditional UPDATE; one that changed something recounts the post from the comments table in
 the same transaction (`posts.service.recount_comments`), so whatever order racing requests
-commit in, the last count is taken after every change before it.
+commit in, the last count is taken after every change before it. A new comment, a hide and
+an unhide also set `concealed` again on the comment's subtree, after the post's row lock and
+before the count, so it too is taken after every hide and reply committed before it.
 """
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, Update, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blogapi.comments import queries
+from blogapi.comments import access, queries
 from blogapi.comments.models import MAX_DEPTH, Comment, CommentStatus
 from blogapi.comments.schemas import CommentCreate, CommentUpdate
 from blogapi.core.db import new_id, utcnow
@@ -52,7 +54,7 @@ async def create_comment(
         comment.depth, comment.path = parent.depth + 1, parent.path + comment.id.hex
     session.add(comment)
     await session.flush()
-    await _recount(session, post.id)
+    await _recount(session, post.id, conceal=comment)
     return comment
 
 
@@ -88,19 +90,41 @@ async def delete_comment(session: AsyncSession, comment: Comment) -> None:
 async def hide_comment(session: AsyncSession, comment: Comment) -> Comment:
     """Hide it and its replies from everyone but moderators (idempotent)."""
     if await _update_where(session, comment, [_live(), _is(VISIBLE)], status=HIDDEN):
-        await _recount(session, comment.post_id)
+        await _recount(session, comment.post_id, conceal=comment)
     return _still_live(comment)
 
 
 async def unhide_comment(session: AsyncSession, comment: Comment) -> Comment:
     """Show it again (idempotent)."""
     if await _update_where(session, comment, [_live(), _is(HIDDEN)], status=VISIBLE):
-        await _recount(session, comment.post_id)
+        await _recount(session, comment.post_id, conceal=comment)
     return _still_live(comment)
 
 
-async def _recount(session: AsyncSession, post_id: uuid.UUID) -> None:
-    await posts_service.recount_comments(session, post_id, queries.counted_on(post_id))
+async def _recount(
+    session: AsyncSession, post_id: uuid.UUID, *, conceal: Comment | None = None
+) -> None:
+    """Count the post's comments again, under its row lock; first, with `conceal`, set
+    `concealed` again on that comment's subtree (a delete changes no comment's)."""
+    after_lock = [] if conceal is None else [_conceal_subtree(conceal)]
+    await posts_service.recount_comments(session, post_id, queries.counted_on(post_id), after_lock)
+
+
+def _conceal_subtree(top: Comment) -> Update:
+    """`concealed` = `access.under_hidden` for `top` and every reply below it."""
+    return (
+        update(Comment)
+        .where(
+            Comment.post_id == top.post_id,
+            # The subtree as a range of the (post_id, path) index ('g' sorts after every hex
+            # digit).
+            Comment.path >= top.path,
+            Comment.path < top.path + "g",
+        )
+        # Hidden by a moderator is no edit: updated_at stays.
+        .values(concealed=access.under_hidden(Comment), updated_at=Comment.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _live() -> ColumnElement[bool]:

@@ -24,7 +24,7 @@ POST_COLUMNS = (
 )  # fmt: skip
 COMMENT_COLUMNS = (
     "id", "post_id", "author_id", "parent_id", "depth", "path", "content", "status",
-    "deleted_at", "created_at", "updated_at",
+    "deleted_at", "concealed", "created_at", "updated_at",
 )  # fmt: skip
 REACTION_COLUMNS = ("user_id", "post_id", "created_at")
 
@@ -97,6 +97,7 @@ def comments(data: DemoData) -> TableRows:
             c.content,
             c.status.value,
             c.deleted_at,
+            c.concealed,
             c.created_at,
             c.deleted_at or c.created_at,
         )

@@ -41,6 +41,7 @@ class DemoComment:
     created_at: datetime
     status: CommentStatus = CommentStatus.VISIBLE
     deleted_at: datetime | None = None
+    concealed: bool = False  # it or a comment above it is hidden (Comment.concealed)
 
 
 def generate(
@@ -64,13 +65,14 @@ def generate(
 
 
 def _counted(thread: list[DemoComment]) -> int:
-    """What the post's comments_count counts (comments/access.counted): live comments with no
-    hidden comment at or above them. Parents come before their replies in `thread`."""
-    concealed: dict[uuid.UUID, bool] = {}
+    """What the post's comments_count counts (comments/queries.counted_on): live comments with
+    no hidden comment at or above them, which it marks `concealed`. Parents come before their
+    replies in `thread`."""
+    by_id = {comment.id: comment for comment in thread}
     for comment in thread:
-        above = concealed[comment.parent_id] if comment.parent_id is not None else False
-        concealed[comment.id] = above or comment.status is CommentStatus.HIDDEN
-    return sum(1 for c in thread if c.deleted_at is None and not concealed[c.id])
+        above = comment.parent_id is not None and by_id[comment.parent_id].concealed
+        comment.concealed = above or comment.status is CommentStatus.HIDDEN
+    return sum(1 for c in thread if c.deleted_at is None and not c.concealed)
 
 
 def _allocate(rng: random.Random, posts: list[DemoPost], total: int) -> list[int]:

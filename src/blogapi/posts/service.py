@@ -1,11 +1,11 @@
 """Writing posts: create, edit with revisions and optimistic concurrency, status moves, delete."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Executable, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -251,10 +251,14 @@ async def _move_counter(
 
 
 async def recount_comments(
-    session: AsyncSession, post_id: uuid.UUID, counted: ColumnElement[int]
+    session: AsyncSession,
+    post_id: uuid.UUID,
+    counted: ColumnElement[int],
+    after_lock: Sequence[Executable] = (),
 ) -> None:
     """Set comments_count to `counted` (the comments domain's count of the post's comments,
-    which a hide moves by a whole subtree), in the caller's transaction.
+    which a hide moves by a whole subtree), in the caller's transaction; `after_lock` runs
+    between the lock and the count (the comments domain's state that the count reads).
 
     The row is locked by a statement of its own first. A PostgreSQL UPDATE that waits for a
     row re-checks only that row, and its subquery would count with the snapshot taken before
@@ -264,6 +268,8 @@ async def recount_comments(
     await session.execute(
         select(Post.id).where(Post.id == post_id).with_for_update(key_share=True)
     )  # FOR NO KEY UPDATE: it does not wait for the key-share locks of comments being inserted
+    for statement in after_lock:
+        await session.execute(statement)
     await session.execute(
         update(Post)
         .where(Post.id == post_id)
