@@ -7,21 +7,36 @@ import getpass
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import uvicorn
-from alembic import command
 from pydantic import ValidationError
 
 from blogapi.core.config import Role, Settings, get_settings
 from blogapi.core.lifecycle import wait_for_database
-from blogapi.demo import command as demo_command
-from blogapi.portability import command as portability_command
-from blogapi.portability.revisions import alembic_config
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["alembic_config", "main"]  # alembic_config: for tests and scripts that migrate
 
+# Each `serve` worker is a spawned process that imports this module before it can answer
+# uvicorn's health ping: Alembic and the demo and portability commands (about 0.4 s of CPU)
+# are imported by the commands that use them, not here (docs/performance.md, start-up).
+# A worker gets this long to answer its first ping (uvicorn: 5 s), which a busy machine
+# needs while it imports the app.
+WORKER_HEALTHCHECK_SECONDS = 30
+
+
+def alembic_config(database_url: str | None = None) -> "Config":
+    from blogapi.portability.revisions import alembic_config as config
+
+    return config(database_url)
+
 
 def migrate(revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(), revision)
 
 
@@ -47,6 +62,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
         proxy_headers=False,  # the socket peer is the client unless TRUSTED_PROXIES says otherwise
         server_header=False,
         timeout_graceful_shutdown=int(settings.shutdown_drain_seconds),
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
@@ -113,6 +129,9 @@ def _admin_password() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from blogapi.demo import command as demo_command
+    from blogapi.portability import command as portability_command
+
     parser = argparse.ArgumentParser(prog="blogapi", description="Blog API")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="serve the API")
@@ -151,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from blogapi.demo import command as demo_command
+    from blogapi.portability import command as portability_command
+
     args = _parser().parse_args(argv)
     try:
         settings = get_settings()
