@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from blogapi.core.config import Role, Settings, get_settings
 from blogapi.core.lifecycle import wait_for_database
+from blogapi.core.logging import configure_logging
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -49,6 +50,9 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
     # command line was: read them afresh, or links would name the default port.
     os.environ.update(HOST=host, PORT=str(port))
     get_settings.cache_clear()
+    # The supervisor of several workers logs here too (a worker that died and was replaced,
+    # at INFO): in the app's format, not lost for want of a handler.
+    configure_logging(settings.log_level, settings.effective_log_format)
     uvicorn.run(
         "blogapi.main:create_app",
         factory=True,
