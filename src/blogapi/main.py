@@ -24,6 +24,7 @@ from blogapi.core.middleware import (
     AllowlistCORSMiddleware,
     BodyLimitMiddleware,
     CompressionMiddleware,
+    LoadSheddingMiddleware,
     MediaUrlsMiddleware,
     PublicCacheMiddleware,
     RateLimitHeadersMiddleware,
@@ -148,6 +149,15 @@ def middleware_for(settings: Settings) -> list[Middleware]:
     middleware.append(Middleware(MediaUrlsMiddleware, urls=MediaUrls.of(settings)))
     if settings.public_cache_seconds:  # innermost: it keeps what the routes answered
         middleware.append(Middleware(PublicCacheMiddleware, seconds=settings.public_cache_seconds))
+    if settings.max_concurrent_requests:  # below even that: only what reaches the routes waits
+        middleware.append(
+            Middleware(
+                LoadSheddingMiddleware,
+                max_concurrent=settings.max_concurrent_requests,
+                max_queued=settings.max_queued_requests,
+                queue_timeout=settings.queue_timeout_seconds,
+            )
+        )
     return middleware
 
 

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     # advice, and at 4 the planner scans all posts instead of using the full-text index.
     db_random_page_cost: float = Field(default=1.1, gt=0, le=100)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Load shedding in each process (core/middleware/load_shedding.py): this many requests run
+    # at once, this many more wait at most this long for a turn, any other is a 503 at once.
+    # 0 concurrent requests: no shedding.
+    max_concurrent_requests: int = Field(default=40, ge=0, le=10_000)
+    max_queued_requests: int = Field(default=100, ge=0, le=100_000)
+    queue_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     rate_limits_enabled: bool = True
     rate_limit_register_ip: str = "5/minute"
     rate_limit_login_ip: str = "10/minute"

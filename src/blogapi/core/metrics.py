@@ -37,6 +37,12 @@ RATE_LIMIT_REJECTIONS = Counter(
     ["policy"],
     registry=REGISTRY,
 )
+REQUESTS_SHED = Counter(
+    "requests_shed_total",
+    "Requests refused with 503 by load shedding: queue_full or queue_timeout",
+    ["reason"],
+    registry=REGISTRY,
+)
 OUTBOX_BACKLOG = Gauge(
     "outbox_backlog",
     "Emails queued but not yet sent (read when /metrics is scraped)",

@@ -5,7 +5,8 @@ A route's errors are the `AppError` classes raised by its endpoint, its dependen
 function of this package they call, found by reading their source: a `raise SlugTaken()`, a
 `raise ValidationFailed.on_field(...)`, or a `raise helper()` whose return annotation names
 error classes. Then what every route of a kind can meet: 400 (a bad parameter, or a NUL in the
-request target), 413 and 415 with a body, 503 with a database session.
+request target), 413 and 415 with a body, 503 with a database session and wherever load
+shedding may refuse a request (every route but the probes).
 """
 
 import ast
@@ -33,6 +34,7 @@ from blogapi.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from blogapi.core.middleware.load_shedding import EXEMPT_PATHS as SHED_EXEMPT_PATHS
 
 PACKAGE = "blogapi"
 ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
@@ -189,8 +191,8 @@ def route_errors(route: Any) -> set[ErrorClass]:
         found.add(PayloadTooLarge)
         if not isinstance(route.body_field.field_info, params.Form | params.File):
             found.add(UnsupportedMediaType)
-    if _opens_a_session(route.dependant):
-        found.add(ServiceUnavailable)
+    if _opens_a_session(route.dependant) or route.path not in SHED_EXEMPT_PATHS:
+        found.add(ServiceUnavailable)  # the database away, or the process overloaded
     return found
 
 

@@ -11,7 +11,10 @@ log line carry it; the host check, the NUL check and the body limit below those,
 500 envelope too: a 500 carries them as well. The media URL base is bound below all of them,
 for the routes alone. The public cache is innermost of all: an entry is what the routes
 answered, and every layer above runs for a cached answer as for any other (its own request
-id, timing, RateLimit headers, compression, CORS and log line).
+id, timing, RateLimit headers, compression, CORS and log line). Load shedding sits below even
+that: only a request that reaches the routes takes a slot (a cached answer, a follower of the
+cache and a CORS preflight never wait for one), and its 503 gets every layer's headers, CORS's
+too, so a browser can read it.
 """
 
 from blogapi.core.middleware.access_log import AccessLogMiddleware
@@ -19,6 +22,7 @@ from blogapi.core.middleware.allowed_hosts import AllowedHostsMiddleware
 from blogapi.core.middleware.body_limit import BodyLimitMiddleware
 from blogapi.core.middleware.compression import CompressionMiddleware
 from blogapi.core.middleware.cors import AllowlistCORSMiddleware
+from blogapi.core.middleware.load_shedding import LoadSheddingMiddleware
 from blogapi.core.middleware.media_urls import MediaUrlsMiddleware
 from blogapi.core.middleware.public_cache import PublicCacheMiddleware
 from blogapi.core.middleware.rate_limit_headers import RateLimitHeadersMiddleware
@@ -34,6 +38,7 @@ __all__ = [
     "AllowlistCORSMiddleware",
     "BodyLimitMiddleware",
     "CompressionMiddleware",
+    "LoadSheddingMiddleware",
     "MediaUrlsMiddleware",
     "PublicCacheMiddleware",
     "RateLimitHeadersMiddleware",
