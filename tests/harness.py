@@ -74,6 +74,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         # ~0.2 s per app start, paid by every test app; tests/ops/test_gc_freeze.py turns it on.
         "gc_freeze": False,
         "public_cache_seconds": 0,  # tests/core/test_public_cache.py turns it on
+        # Load shedding stays on, but a race test's burst waits its turn however slow the
+        # machine: tests/core/test_load_shedding.py sets the limits it is about.
+        "queue_timeout_seconds": 60,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
