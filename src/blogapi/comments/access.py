@@ -42,6 +42,11 @@ def under_hidden(target: type[Comment]) -> Exists:
         hidden.path.in_(prefixes),
         target.path.like(hidden.path + "%"),
         hidden.status == CommentStatus.HIDDEN.value,
+        # The same ancestors lie between target's top-level comment and target in path
+        # order: a range of the index, which the planner takes where it would otherwise
+        # read every comment of the post to test the prefixes (it expects a post to have few).
+        hidden.path >= prefixes[0],
+        hidden.path <= target.path,
     )
 
 

@@ -111,7 +111,8 @@ async def _recount(
 
 
 def _conceal_subtree(top: Comment) -> Update:
-    """`concealed` = `access.under_hidden` for `top` and every reply below it."""
+    """`concealed` = `access.under_hidden` for `top` and every reply below it: only the rows
+    it changes are written (none, for most replies)."""
     return (
         update(Comment)
         .where(
@@ -120,9 +121,10 @@ def _conceal_subtree(top: Comment) -> Update:
             # digit).
             Comment.path >= top.path,
             Comment.path < top.path + "g",
+            Comment.concealed != access.under_hidden(Comment),
         )
         # Hidden by a moderator is no edit: updated_at stays.
-        .values(concealed=access.under_hidden(Comment), updated_at=Comment.updated_at)
+        .values(concealed=~Comment.concealed, updated_at=Comment.updated_at)
         .execution_options(synchronize_session=False)
     )
 
