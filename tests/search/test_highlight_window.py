@@ -7,7 +7,7 @@ from factories import create_post, signed_in
 from fastapi import FastAPI
 
 from blogapi.search.queries import HEADLINE_WINDOW
-from blogapi.search.rendering import ELLIPSIS, snippet
+from blogapi.search.rendering import ELLIPSIS, snippet, window_highlight
 from blogapi.search.syntax import MARK_END, MARK_START, parse, positive_terms, stem_pattern
 
 from .searching import hits, read_markup
@@ -108,3 +108,18 @@ async def test_exclusions_and_phrases_still_mark_the_match(
     found = await highlight(app, client, FILLER * 100 + "The okapi came. " + FILLER * 100, q)
     marked = read_markup(found).marked
     assert any(text.lower().startswith("okapi") for text in marked), found
+
+
+def test_the_whole_part_is_used_when_the_window_had_no_match() -> None:
+    whole = f"Opening words and the {MARK_START}runs{MARK_END} at last"
+    assert window_highlight("the runtime was", 50, True, whole) == (
+        "Opening words and the <mark>runs</mark> at last"
+    )
+
+
+def test_a_window_from_the_start_of_the_text_has_no_leading_ellipsis() -> None:
+    window = f"The {MARK_START}okapi{MARK_END} & more"
+    assert window_highlight(window, 1, False, None) == "The <mark>okapi</mark> &amp; more"
+    assert (
+        window_highlight(window, 9, True, None) == f"{ELLIPSIS} <mark>okapi</mark> &amp; {ELLIPSIS}"
+    )

@@ -26,6 +26,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    true,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
@@ -42,7 +43,12 @@ from blogapi.posts.markdown import SEARCH_RUN
 from blogapi.posts.models import Post
 from blogapi.posts.schemas import PostSummary
 from blogapi.search import stopwords
-from blogapi.search.rendering import LT_GT_STAND_INS, highlight_html, snippet
+from blogapi.search.rendering import (
+    LT_GT_STAND_INS,
+    highlight_html,
+    snippet,
+    window_highlight,
+)
 from blogapi.search.schemas import SearchHit, Suggestion
 from blogapi.search.syntax import (
     MARK_END,
@@ -63,10 +69,11 @@ BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
 HIGHLIGHT_CHARS = 20_000  # the migration 8a1d2f3c4b50 splits SQLite's FTS5 body there
 # PostgreSQL: ts_headline reads this many characters around the first match (its time grows
 # with the text it parses: 20 posts of 10 KB took 45 ms), beginning HEADLINE_LEAD before it.
-HEADLINE_WINDOW = 600
-HEADLINE_LEAD = 200
+HEADLINE_WINDOW = 400
+HEADLINE_LEAD = 130
+FIRST_LOOK = 2_000
 # PostgreSQL: how many matches are ranked (ts_rank_cd reads each one's tsvector from TOAST).
-RANKED_MATCHES = 200
+RANKED_MATCHES = 100
 # Every match marked: the snippet is cut in rendering.py (in time proportional to the text).
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 SUGGESTIONS = 10
@@ -114,20 +121,20 @@ async def _search_postgresql(
     # chose to test every public post's tsvector instead (each read from TOAST: 38 ms for
     # "build" on the demo data against 6 ms).
     conditions = [vector.op("@@")(select(tsquery).scalar_subquery()), *filters[0]]
-    # The count, and the stems of the query's words (for ranking and highlights).
+    # The stems of the query's words (for ranking and highlights), then the count and page.
     lexemes = func.unnest(func.to_tsvector(language, positive_terms(parsed))).table_valued("lexeme")
-    stems = select(func.array_agg(lexemes.c.lexeme)).scalar_subquery()
-    counted = await session.execute(
-        select(func.count(), stems).select_from(Post).where(*conditions), filters[1]
-    )
-    total, found_stems = counted.one()
-    if not total:
-        return [], 0
-    pattern = stem_pattern(found_stems or [])
-    page = await session.execute(
-        _ranked_page(conditions, func.ts_rank_cd(vector, tsquery), pattern, params), filters[1]
-    )
-    ranked = [(row[0], float(row[1])) for row in page]
+    stems = await session.scalar(select(func.array_agg(lexemes.c.lexeme)))
+    pattern = stem_pattern(stems or [])
+    rank = func.ts_rank_cd(vector, tsquery)
+    rows = (
+        await session.execute(_ranked_page(conditions, rank, pattern, params), filters[1])
+    ).all()
+    total = rows[0][0]
+    ranked = [
+        (post_id, float(r)) for _, post_id, r in rows if post_id is not None and r is not None
+    ]
+    if not ranked:
+        return [], total
     marked = await _headlines(session, language, tsquery, pattern, [i for i, _ in ranked])
     return [(i, r, marked.get(i, "")) for i, r in ranked], total
 
@@ -137,23 +144,25 @@ def _ranked_page(
     rank: ColumnElement[float],
     pattern: str | None,
     params: PageParams,
-) -> Select[uuid.UUID, float]:
-    """One page of (post id, rank). Ranking reads each post's tsvector, so only the first
-    RANKED_MATCHES matches in candidate order (a searched stem in the title first, then the
-    newest) are ranked, and come first, best first; the others follow in candidate order,
-    each ranked only once it is on the page. The page takes what it needs of both parts
-    (LIMIT 0 runs nothing)."""
+) -> Select[int, uuid.UUID | None, float | None]:
+    """The number of matches with each of one page's (post id, rank); (total, None, None)
+    when the page is empty. The matches are read once (without their tsvectors): ranking
+    reads each post's tsvector, so only the first RANKED_MATCHES in candidate order (a
+    searched stem in the title first, then the newest) are ranked, and come first, best
+    first; the others follow in candidate order, each ranked once it is on the page. The
+    page takes what it needs of both parts (LIMIT 0 runs nothing)."""
     in_title = Post.title.regexp_match(pattern, flags="i") if pattern else literal(False)
-    candidate_order = (in_title.desc(), Post.published_at.desc(), Post.id.desc())
+    matches = (
+        select(Post.id, Post.published_at, in_title.label("in_title"))
+        .where(*conditions)
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    match = matches.c
+    candidate_order = (match.in_title.desc(), match.published_at.desc(), match.id.desc())
     first, last = params.offset, params.offset + params.limit
     split = max(first, RANKED_MATCHES)  # where the page's part of the others begins
-    candidates = (
-        select(Post.id, Post.published_at)
-        .where(*conditions)
-        .order_by(*candidate_order)
-        .limit(RANKED_MATCHES)
-        .subquery()
-    )
+    candidates = select(matches).order_by(*candidate_order).limit(RANKED_MATCHES).subquery()
     best_rank = rank.label("rank")
     best = (
         select(candidates.c.id, best_rank, candidates.c.published_at)
@@ -164,8 +173,7 @@ def _ranked_page(
         .subquery()
     )
     others = (
-        select(Post.id, in_title.label("in_title"), Post.published_at)
-        .where(*conditions)
+        select(matches)
         .order_by(*candidate_order)
         .offset(split)
         .limit(max(0, last - split))
@@ -183,9 +191,14 @@ def _ranked_page(
             others, Post, Post.id == others.c.id
         ),
     ).subquery()
+    total = select(func.count().label("total")).select_from(matches).subquery()
     ranked_first = case((both.c.part == 0, both.c.rank), else_=None)  # the others: no rank
     order = (ranked_first.desc().nulls_last(), both.c.in_title.desc(), both.c.published_at.desc())
-    return select(both.c.id, both.c.rank).order_by(both.c.part, *order, both.c.id.desc())
+    return (
+        select(total.c.total, both.c.id, both.c.rank)
+        .select_from(total.outerjoin(both, true()))
+        .order_by(both.c.part, *order, both.c.id.desc())
+    )
 
 
 async def _headlines(
@@ -200,8 +213,13 @@ async def _headlines(
     from its opening: `ts_headline` parses only that window. When the word there was no
     match after all ("runtime" for "run"), the whole highlighted part is marked instead."""
     text = Post.content_text
+
+    def first_in(chars: int) -> ColumnElement[int]:  # 0: not in the first `chars`
+        return func.regexp_instr(func.substr(text, 1, chars), pattern, 1, 1, 0, "i")
+
+    # The first FIRST_LOOK characters before the rest: less of the text is decompressed.
     first = (
-        func.regexp_instr(func.substr(text, 1, HIGHLIGHT_CHARS), pattern, 1, 1, 0, "i")
+        func.coalesce(func.nullif(first_in(FIRST_LOOK), 0), first_in(HIGHLIGHT_CHARS))
         if pattern
         else literal(0)
     )
@@ -226,26 +244,14 @@ async def _headlines(
         .offset(0)
         .subquery()
     )
-    unmarked = func.strpos(windowed.c.window, MARK_START) == 0
-    fallback = case(
-        (
-            and_(windowed.c.first > 0, unmarked),
-            _headline(language, _highlighted_part(windowed.c.text), tsquery),
-        ),
-        else_=None,
-    )
+    unmarked = and_(windowed.c.first > 0, func.strpos(windowed.c.window, MARK_START) == 0)
+    whole = _headline(language, _highlighted_part(windowed.c.text), tsquery)
     rows = await session.execute(
-        select(windowed.c.id, windowed.c.window, windowed.c.start, windowed.c.more, fallback)
-    )
-    marked: dict[uuid.UUID, str] = {}
-    for post_id, window, start_at, more, whole in rows:
-        text_snippet = (
-            snippet(whole)
-            if whole is not None
-            else snippet(window, cut_before=start_at > 1, cut_after=bool(more))
+        select(windowed.c.id, windowed.c.window, windowed.c.start, windowed.c.more).add_columns(
+            case((unmarked, whole), else_=None)
         )
-        marked[post_id] = highlight_html(text_snippet)
-    return marked
+    )
+    return {row[0]: window_highlight(row[1], row[2], row[3], row[4]) for row in rows}
 
 
 def _headline(

@@ -83,3 +83,11 @@ def highlight_html(snippet: str) -> str:
     snippet = snippet.translate(RESTORE_LT_GT)
     escaped = html.escape(snippet, quote=False)
     return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def window_highlight(window: str, start: int, more: bool | None, whole: str | None) -> str:
+    """The highlight of a post from its marked window (which begins at character `start`
+    of the text, `more` text after it), or from its whole marked part when given."""
+    if whole is not None:
+        return highlight_html(snippet(whole))
+    return highlight_html(snippet(window, cut_before=start > 1, cut_after=bool(more)))
