@@ -147,7 +147,7 @@ def middleware_for(settings: Settings) -> list[Middleware]:
         )
     # Responses build our media URLs on this app's address (core/media_urls.py).
     middleware.append(Middleware(MediaUrlsMiddleware, urls=MediaUrls.of(settings)))
-    if settings.public_cache_seconds:  # innermost: it keeps what the routes answered
+    if settings.public_cache_seconds:  # it keeps what the routes answered
         middleware.append(Middleware(PublicCacheMiddleware, seconds=settings.public_cache_seconds))
     if settings.max_concurrent_requests:  # below even that: only what reaches the routes waits
         middleware.append(

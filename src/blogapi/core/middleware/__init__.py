@@ -9,7 +9,7 @@ covers the compressing; compression above each layer that answers (the 400s, the
 log line carry it; the host check, the NUL check and the body limit below those, so their
 400s and 413 have the id and are logged; CORS innermost. The RateLimit headers sit above the
 500 envelope too: a 500 carries them as well. The media URL base is bound below all of them,
-for the routes alone. The public cache is innermost of all: an entry is what the routes
+for the routes alone. The public cache is innermost but one: an entry is what the routes
 answered, and every layer above runs for a cached answer as for any other (its own request
 id, timing, RateLimit headers, compression, CORS and log line). Load shedding sits below even
 that: only a request that reaches the routes takes a slot (a cached answer, a follower of the
