@@ -5,7 +5,14 @@ import pytest
 from factories import POSTS, USERS, assert_error, create_post, signed_in
 from fastapi import FastAPI
 
-from .threads import add_comment, get_thread, thread_contents, thread_url
+from .threads import (
+    add_comment,
+    comment_url,
+    get_thread,
+    moderate,
+    thread_contents,
+    thread_url,
+)
 
 
 async def test_replies_follow_their_parent_and_siblings_come_oldest_first(
@@ -72,6 +79,29 @@ async def test_pages_split_the_thread_in_order(app: FastAPI, client: httpx.Async
     assert beyond["pagination"]["total"] == 5
     default = await client.get(thread_url(post["id"]))
     assert default.json()["pagination"] == {"page": 1, "limit": 20, "total": 5, "total_pages": 1}
+
+
+async def test_a_page_past_the_end_has_the_totals_of_the_first(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """The total comes with the rows of a page; a page without rows counts on its own, for
+    readers (placeholders in, hidden subtrees out) and moderators alike."""
+    author = await signed_in(app, client)
+    reader = await signed_in(app, client)
+    post = await create_post(client, author)
+    hidden = await add_comment(client, reader, post["id"], "Hidden")
+    await add_comment(client, reader, post["id"], "Under it", hidden["id"])
+    gone = await add_comment(client, reader, post["id"], "Gone")
+    await add_comment(client, reader, post["id"], "Holds it up", gone["id"])
+    await add_comment(client, reader, post["id"], "Plain")
+    assert (await moderate(client, author, hidden["id"], "hide")).status_code == 200
+    assert (await client.delete(comment_url(gone["id"]), headers=reader.headers)).status_code == 204
+    for viewer, total in ((None, 3), (reader, 3), (author, 5)):
+        first = await get_thread(client, post["id"], viewer, limit=2)
+        beyond = await get_thread(client, post["id"], viewer, limit=2, page=9)
+        assert first["pagination"]["total"] == total, viewer
+        assert beyond["data"] == []
+        assert beyond["pagination"] == {**first["pagination"], "page": 9}
 
 
 async def test_a_post_without_comments_has_an_empty_thread(
