@@ -220,22 +220,25 @@ async def test_refusals_are_counted_and_logged_once_a_second_not_once_each(
 ) -> None:
     recorder = Recorder()
     monkeypatch.setattr(load_shedding, "log", recorder)
+    monkeypatch.setattr(load_shedding, "LOG_EVERY_SECONDS", 3600)  # however slow the machine
     labels = {"reason": "queue_full"}
     before = REGISTRY.get_sample_value("requests_shed_total", labels) or 0
     route = Route()
-    _, client = layer_client(route, max_queued=0)
+    layer, client = layer_client(route, max_queued=0)
     async with client:
         running = await inside(client, route)
 
         for _ in range(10):
             assert_shed(await client.get("/fast"))
+        layer.logged_at -= 3600  # the interval later
+        assert_shed(await client.get("/fast"))
 
         route.gate.set()
         await running
-    assert REGISTRY.get_sample_value("requests_shed_total", labels) == before + 10
-    assert recorder.lines == [
-        {"event": "requests_shed", "shed": 1, "reason": "queue_full", "queued": 0, "max_queued": 0}
-    ]
+    assert REGISTRY.get_sample_value("requests_shed_total", labels) == before + 11
+    line = {"event": "requests_shed", "reason": "queue_full", "queued": 0, "max_queued": 0}
+    # The first at once; then, an interval later, the ten since.
+    assert recorder.lines == [{**line, "shed": 1}, {**line, "shed": 10}]
 
 
 def test_zero_concurrent_requests_leaves_the_layer_out() -> None:
