@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from factories import POSTS, assert_error, create_post, own_app, signed_in
+from fastapi import FastAPI
 from harness import make_settings
 from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
@@ -314,3 +315,38 @@ async def test_an_overloaded_app_answers_503_with_every_layers_headers_not_timeo
             assert shed.headers["x-content-type-options"] == "nosniff"
             assert shed.json()["error"]["request_id"] == shed.headers["x-request-id"]
         assert (await client.get(POSTS)).status_code == 200
+
+
+def shedding_layer(app: FastAPI) -> LoadSheddingMiddleware:
+    """The app's load-shedding layer (Starlette builds the stack at the first request)."""
+    layer: Any = app.middleware_stack
+    while not isinstance(layer, LoadSheddingMiddleware):
+        layer = layer.app
+    return layer
+
+
+async def test_cached_answers_and_cors_preflights_never_wait_for_a_slot(database_url: str) -> None:
+    origin = "https://blog.example.com"
+    async with own_app(
+        database_url,
+        rate_limits_enabled=False,
+        cors_origins=[origin],
+        public_cache_seconds=60,
+        max_concurrent_requests=1,
+        max_queued_requests=0,
+    ) as (app, client):
+        assert (await client.get(POSTS)).status_code == 200  # now cached
+        layer = shedding_layer(app)
+        await layer.slots.acquire()  # the process's only slot, busy
+        try:
+            preflight = await client.options(
+                POSTS, headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+            )
+            cached = await client.get(POSTS)
+            uncached = await client.get(f"{POSTS}?limit=5")
+        finally:
+            layer.slots.release()
+
+        assert preflight.status_code == 200
+        assert cached.status_code == 200
+        assert_shed(uncached)
