@@ -4,6 +4,7 @@ with Retry-After at once; probes are never shed; a slot comes back however its r
 The layer alone around an ASGI route of its own, then through the whole app."""
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
@@ -282,24 +283,27 @@ def test_every_route_but_the_probes_documents_the_503() -> None:
 
 # Through the whole app ---------------------------------------------------------------------
 
+ORIGIN = "https://blog.example.com"
+
+
+def app_with_cors(
+    database_url: str, **limits: object
+) -> AbstractAsyncContextManager[tuple[FastAPI, httpx.AsyncClient]]:
+    """An app with these limits that serves CORS to ORIGIN, without rate limits."""
+    return own_app(database_url, rate_limits_enabled=False, cors_origins=[ORIGIN], **limits)
+
 
 async def test_an_overloaded_app_answers_503_with_every_layers_headers_not_timeouts(
     database_url: str,
 ) -> None:
-    origin = "https://blog.example.com"
-    async with own_app(
-        database_url,
-        rate_limits_enabled=False,
-        cors_origins=[origin],
-        max_concurrent_requests=1,
-        max_queued_requests=1,
-        queue_timeout_seconds=5,
+    async with app_with_cors(
+        database_url, max_concurrent_requests=1, max_queued_requests=1, queue_timeout_seconds=5
     ) as (app, client):
         author = await signed_in(app, client)
         await create_post(client, author, title="Under load")
 
         responses = await asyncio.gather(
-            *(client.get(POSTS, headers={"Origin": origin}) for _ in range(12)),
+            *(client.get(POSTS, headers={"Origin": ORIGIN}) for _ in range(12)),
             client.get("/health"),
         )
 
@@ -311,7 +315,7 @@ async def test_an_overloaded_app_answers_503_with_every_layers_headers_not_timeo
         assert all(r.json()["data"][0]["title"] == "Under load" for r in reads if r.is_success)
         for shed in (r for r in reads if r.status_code == 503):
             assert_shed(shed)
-            assert shed.headers["access-control-allow-origin"] == origin
+            assert shed.headers["access-control-allow-origin"] == ORIGIN
             assert shed.headers["x-content-type-options"] == "nosniff"
             assert shed.json()["error"]["request_id"] == shed.headers["x-request-id"]
         assert (await client.get(POSTS)).status_code == 200
@@ -326,21 +330,15 @@ def shedding_layer(app: FastAPI) -> LoadSheddingMiddleware:
 
 
 async def test_cached_answers_and_cors_preflights_never_wait_for_a_slot(database_url: str) -> None:
-    origin = "https://blog.example.com"
-    async with own_app(
-        database_url,
-        rate_limits_enabled=False,
-        cors_origins=[origin],
-        public_cache_seconds=60,
-        max_concurrent_requests=1,
-        max_queued_requests=0,
+    async with app_with_cors(
+        database_url, public_cache_seconds=60, max_concurrent_requests=1, max_queued_requests=0
     ) as (app, client):
         assert (await client.get(POSTS)).status_code == 200  # now cached
         layer = shedding_layer(app)
         await layer.slots.acquire()  # the process's only slot, busy
         try:
             preflight = await client.options(
-                POSTS, headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+                POSTS, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
             )
             cached = await client.get(POSTS)
             uncached = await client.get(f"{POSTS}?limit=5")
