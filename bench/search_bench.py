@@ -9,11 +9,21 @@ drawn from a fixed vocabulary with a Zipf-like distribution (random.Random(42)),
 very common words and rare ones. Queries go through the real application (create_app, httpx
 over ASGI), so each figure is a whole request: routing, validation, SQL, rendering, JSON.
 Three kinds of query are timed one after another: common words, rare words and phrases.
+
+    uv run python bench/search_bench.py --explain 5 --demo-words \
+        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench_demo
+
+--explain N takes the database time of each search instead: the statements one search runs
+(caught from the app) are run again under EXPLAIN (ANALYZE), N times each, and the best of
+each is kept; it prints the mean per statement and the mean, median and largest sum per
+search. --demo-words (with --explain) searches for the 30 words `make bench` uses, on a
+`blogapi seed-demo` database (bench/database.py), which it does not change.
 """
 
 import argparse
 import asyncio
 import itertools
+import json
 import random
 import shlex
 import statistics
@@ -22,12 +32,14 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 from alembic import command
 from asgi_lifespan import LifespanManager
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from blogapi.cli import alembic_config
@@ -336,6 +348,65 @@ def report(results: dict[str, Timings], posts: int, target_ms: float = 50.0) -> 
     print(f"\nOverall p95 {p95:.1f} ms {verdict} the {target_ms:.0f} ms target.")
 
 
+async def explain_searches(settings: Settings, words: list[str], runs: int) -> None:
+    """The database time of each search: its statements under EXPLAIN (ANALYZE), best of runs."""
+    app = create_app(settings)
+    caught: dict[str, list[tuple[str, Any]]] = {}
+    async with LifespanManager(app):
+        engine = app.state.engine.sync_engine
+
+        def catch(*event_args: Any) -> None:  # conn, cursor, statement, parameters, ...
+            sql, params = event_args[2], event_args[3]
+            if sql.strip() != "SELECT 1":  # the pool's checkout ping
+                caught[current].append((sql, params))
+
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            event.listen(engine, "before_cursor_execute", catch)
+            for current in words:
+                caught[current] = []
+                response = await client.get("/api/v1/search", params={"q": current})
+                response.raise_for_status()
+            event.remove(engine, "before_cursor_execute", catch)
+    conn = await asyncpg.connect(
+        **_connect_args(settings.database_url),
+        server_settings={"random_page_cost": str(settings.db_random_page_cost)},
+    )
+    best: dict[tuple[str, int], float] = {}
+    try:
+        for _ in range(runs):
+            for word, statements in caught.items():
+                for number, (sql, params) in enumerate(statements):
+                    plan = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", *params)
+                    top = json.loads(plan)[0]
+                    took = top["Planning Time"] + top["Execution Time"]
+                    best[word, number] = min(best.get((word, number), took), took)
+    finally:
+        await conn.close()
+    sums = {w: sum(best[w, n] for n in range(len(s))) for w, s in caught.items()}
+    for number in range(max(len(s) for s in caught.values())):
+        times = [t for (_, n), t in best.items() if n == number]
+        print(
+            f"statement {number + 1}: mean {statistics.mean(times):.2f} ms ({len(times)} searches)"
+        )
+    top_word = max(sums, key=lambda w: sums[w])
+    print(
+        f"per search: mean {statistics.mean(sums.values()):.2f} ms, median "
+        f"{statistics.median(sums.values()):.2f} ms, largest {sums[top_word]:.2f} ms ({top_word})"
+    )
+
+
+def demo_words(url: str) -> list[str]:
+    """The search words of `make bench` (bench/database.py), read from a seed-demo database."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import database  # bench/ is a folder of scripts, not a package
+
+    name = make_url(url).database or ""
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    words: list[str] = database.targets(database.Database(url=url, dsn=dsn, name=name)).search_words
+    return words
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
@@ -344,7 +415,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="skip create/migrate/seed: query the existing data"
     )
+    parser.add_argument("--explain", type=int, default=0, metavar="N", help="database time")
+    parser.add_argument("--demo-words", action="store_true", help="`make bench`'s words")
     args = parser.parse_args(argv)
+    if args.demo_words and not args.explain:
+        parser.error("--demo-words goes with --explain N")
     if args.posts < 1 or args.queries_per_kind < 1:
         parser.error("--posts and --queries-per-kind must be positive")
     settings = Settings(  # type: ignore[call-arg]
@@ -359,6 +434,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     began = time.perf_counter()
     print(f"$ {shlex.join([sys.executable.rsplit('/', 1)[-1], *sys.argv])}")
+    if args.demo_words:
+        words = demo_words(args.database_url)
+        print(f"  {len(words)} words, e.g. {', '.join(words[:5])}")
+        asyncio.run(explain_searches(settings, words, args.explain))
+        return
     bigrams: list[tuple[str, str]] = []
     if not args.reuse:
         print(f"recreating {make_url(args.database_url).render_as_string(hide_password=True)}")
