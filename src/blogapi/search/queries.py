@@ -9,6 +9,7 @@ the word there), for the page's hits only: the database marks every match there 
 rendering.snippet cuts the snippet (see rendering.py for why).
 """
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,9 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     SQLColumnExpression,
+    String,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -135,7 +138,10 @@ async def _search_postgresql(
     ]
     if not ranked:
         return [], total
-    marked = await _headlines(session, language, tsquery, pattern, [i for i, _ in ranked])
+    values: dict[str, Any] = {"search_text": clean(raw_query), "stem_pattern": pattern}
+    values |= {"search_language": settings.search_language, "post_ids": [i for i, _ in ranked]}
+    rows = await session.execute(_headlines(pattern is not None), values)
+    marked = {row[0]: window_highlight(row[1], row[2], row[3], row[4]) for row in rows}
     return [(i, r, marked.get(i, "")) for i, r in ranked], total
 
 
@@ -201,18 +207,15 @@ def _ranked_page(
     )
 
 
-async def _headlines(
-    session: AsyncSession,
-    language: ColumnElement[Any],
-    tsquery: ColumnElement[Any],
-    pattern: str | None,
-    post_ids: list[uuid.UUID],
-) -> dict[uuid.UUID, str]:
-    """Each post's highlight, from HEADLINE_WINDOW characters of its text around the first
-    word that starts like a searched stem (in its first HIGHLIGHT_CHARS characters), else
-    from its opening: `ts_headline` parses only that window. When the word there was no
-    match after all ("runtime" for "run"), the whole highlighted part is marked instead."""
-    text = Post.content_text
+@functools.cache
+def _headlines(located: bool) -> Select[Any]:
+    """Each post's marked window (HEADLINE_WINDOW characters of its text around the first word
+    that starts like a searched stem in its first HIGHLIGHT_CHARS, else its opening), where it
+    starts, whether text follows, and when the window has no match after all ("runtime" for
+    "run") its whole highlighted part marked. Built once: all its values are bound."""
+    language = cast(bindparam("search_language", type_=String()), REGCONFIG)
+    tsquery = func.websearch_to_tsquery(language, bindparam("search_text", type_=String()))
+    text, pattern = Post.content_text, bindparam("stem_pattern", type_=String())
 
     def first_in(chars: int) -> ColumnElement[int]:  # 0: not in the first `chars`
         return func.regexp_instr(func.substr(text, 1, chars), pattern, 1, 1, 0, "i")
@@ -220,38 +223,35 @@ async def _headlines(
     # The first FIRST_LOOK characters before the rest: less of the text is decompressed.
     first = (
         func.coalesce(func.nullif(first_in(FIRST_LOOK), 0), first_in(HIGHLIGHT_CHARS))
-        if pattern
+        if located
         else literal(0)
     )
-    located = (
+    post_ids = bindparam("post_ids", expanding=True, type_=Post.id.type)
+    located_text = (
         select(Post.id, text.label("text"), first.label("first"))
         .where(Post.id.in_(post_ids))
         .offset(0)  # a fence: the regular expression runs once per post
         .subquery()
     )
-    start = func.greatest(1, located.c.first - HEADLINE_LEAD)
+    start = func.greatest(1, located_text.c.first - HEADLINE_LEAD)
+    window = func.substr(located_text.c.text, start, HEADLINE_WINDOW)
     windowed = (
         select(
-            located.c.id,
-            located.c.first,
+            located_text.c.id,
+            located_text.c.first,
             start.label("start"),
-            _headline(language, func.substr(located.c.text, start, HEADLINE_WINDOW), tsquery).label(
-                "window"
-            ),
-            (func.substr(located.c.text, start + HEADLINE_WINDOW, 1) != "").label("more"),
-            located.c.text,
+            _headline(language, window, tsquery).label("window"),
+            (func.substr(located_text.c.text, start + HEADLINE_WINDOW, 1) != "").label("more"),
+            located_text.c.text,
         )
         .offset(0)
         .subquery()
     )
     unmarked = and_(windowed.c.first > 0, func.strpos(windowed.c.window, MARK_START) == 0)
     whole = _headline(language, _highlighted_part(windowed.c.text), tsquery)
-    rows = await session.execute(
-        select(windowed.c.id, windowed.c.window, windowed.c.start, windowed.c.more).add_columns(
-            case((unmarked, whole), else_=None)
-        )
+    return select(windowed.c.id, windowed.c.window, windowed.c.start, windowed.c.more).add_columns(
+        case((unmarked, whole), else_=None)
     )
-    return {row[0]: window_highlight(row[1], row[2], row[3], row[4]) for row in rows}
 
 
 def _headline(
