@@ -7,6 +7,11 @@ the same transaction (`posts.service.recount_comments`), so whatever order racin
 commit in, the last count is taken after every change before it. A new comment, a hide and
 an unhide also set `concealed` again on the comment's subtree, after the post's row lock and
 before the count, so it too is taken after every hide and reply committed before it.
+
+A delete, a hide and an unhide lock the post's row before their comment's: a hide rewrites
+rows below it under that lock, and a write below it holding its own row while waiting for the
+post's deadlocked with it. (A new comment takes the lock after its insert, which no other
+writer can see or wait for until it commits.)
 """
 
 import uuid
@@ -81,6 +86,7 @@ async def edit_comment(session: AsyncSession, comment: Comment, changes: Comment
 
 async def delete_comment(session: AsyncSession, comment: Comment) -> None:
     """Soft delete; replies stay, under a placeholder."""
+    await posts_service.lock_for_comments(session, comment.post_id)
     if not await _update_where(session, comment, [_live()], deleted_at=utcnow()):
         # A racing request deleted it first.
         raise NotFound("Comment not found")
@@ -89,6 +95,7 @@ async def delete_comment(session: AsyncSession, comment: Comment) -> None:
 
 async def hide_comment(session: AsyncSession, comment: Comment) -> Comment:
     """Hide it and its replies from everyone but moderators (idempotent)."""
+    await posts_service.lock_for_comments(session, comment.post_id)
     if await _update_where(session, comment, [_live(), _is(VISIBLE)], status=HIDDEN):
         await _recount(session, comment.post_id, conceal=comment)
     return _still_live(comment)
@@ -96,6 +103,7 @@ async def hide_comment(session: AsyncSession, comment: Comment) -> Comment:
 
 async def unhide_comment(session: AsyncSession, comment: Comment) -> Comment:
     """Show it again (idempotent)."""
+    await posts_service.lock_for_comments(session, comment.post_id)
     if await _update_where(session, comment, [_live(), _is(HIDDEN)], status=VISIBLE):
         await _recount(session, comment.post_id, conceal=comment)
     return _still_live(comment)

@@ -250,6 +250,15 @@ async def _move_counter(
     )
 
 
+async def lock_for_comments(session: AsyncSession, post_id: uuid.UUID) -> None:
+    """Lock the post's row for a change of its comments, until the transaction ends (again
+    in the same transaction: at once). A write that changes comments below the one it names
+    (a hide) takes it before any comment's row, so no two writers wait for each other."""
+    await session.execute(
+        select(Post.id).where(Post.id == post_id).with_for_update(key_share=True)
+    )  # FOR NO KEY UPDATE: it does not wait for the key-share locks of comments being inserted
+
+
 async def recount_comments(
     session: AsyncSession,
     post_id: uuid.UUID,
@@ -265,9 +274,7 @@ async def recount_comments(
     the wait, missing the change it waited for; the count after the lock, a statement of its
     own, sees every change committed before it, so the last writer's count is exact.
     """
-    await session.execute(
-        select(Post.id).where(Post.id == post_id).with_for_update(key_share=True)
-    )  # FOR NO KEY UPDATE: it does not wait for the key-share locks of comments being inserted
+    await lock_for_comments(session, post_id)
     for statement in after_lock:
         await session.execute(statement)
     await session.execute(
