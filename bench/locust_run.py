@@ -5,8 +5,8 @@
 
 Reuses the seeded bench database of `make bench` when it is there (else creates and seeds
 it), starts `blogapi serve --workers N` in production mode on 127.0.0.1 with Redis (when it
-answers on 127.0.0.1:6379), and runs Locust headless (FastHttpUser, bench/locustfile.py) for
-each worker count and user count: the ramp at --spawn-rate users a second, then --seconds
+answers on 127.0.0.1:6379) and the default PUBLIC_CACHE_SECONDS (1), and runs Locust
+headless (FastHttpUser, bench/locustfile.py) for each worker count and user count: the ramp at --spawn-rate users a second, then --seconds
 measured, bounded by --run-time and --stop-timeout. Writes bench/out/locust.md and
 locust.json: p50/p95/p99, requests/s and error rate for GETs, writes and sign-ins, and the
 CPU each side spent per request (the API's processes, PostgreSQL's, Locust's own: it shares
@@ -144,7 +144,9 @@ def main() -> None:
         "BENCH_SLUGS_FILE": str(_write_lines("locust_slugs.txt", targets.slugs)),
         "BENCH_TAGS_FILE": str(_write_lines("locust_tags.txt", targets.tags)),
     }
-    settings = _redis_settings()
+    # As deployed: the micro-cache at its default (bench/servers.py turns it off for the
+    # query-path scenarios of `make bench`).
+    settings = {"PUBLIC_CACHE_SECONDS": "1", **_redis_settings()}
     results: dict[str, dict[str, Any]] = {}
     for workers in args.workers or [2]:
         name = f"project-{workers}w"
