@@ -6,11 +6,11 @@
 Reuses the seeded bench database of `make bench` when it is there (else creates and seeds
 it), starts `blogapi serve --workers N` in production mode on 127.0.0.1 with Redis (when it
 answers on 127.0.0.1:6379) and the default PUBLIC_CACHE_SECONDS (1), and runs Locust
-headless (FastHttpUser, bench/locustfile.py) for each worker count and user count: the ramp at --spawn-rate users a second, then --seconds
-measured, bounded by --run-time and --stop-timeout. Writes bench/out/locust.md and
-locust.json: p50/p95/p99, requests/s and error rate for GETs, writes and sign-ins, and the
-CPU each side spent per request (the API's processes, PostgreSQL's, Locust's own: it shares
-the two cores).
+headless (FastHttpUser, bench/locustfile.py) for each worker count and user count: the
+ramp at --spawn-rate users a second, then --seconds measured, bounded by --run-time and
+--stop-timeout. Writes bench/out/locust.md and locust.json: p50/p95/p99, requests/s and
+error rate for GETs, writes and sign-ins, and the CPU each side spent per request (the
+API's processes, PostgreSQL's, Locust's own: it shares the two cores).
 """
 
 import argparse
