@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import database as bench_db
-from servers import Server, cpu_seconds, postgres_cpu_seconds, start_project
+from servers import Server, cpu_seconds, postgres_cpu, postgres_cpu_since, start_project
 
 OUT = Path(__file__).parent / "out"
 PORT = int(os.environ.get("BENCH_PROJECT_PORT", "8081"))
@@ -74,7 +74,7 @@ def _locust(
         f"-H {server.base_url}  ({ramp} s ramp, then {seconds} s measured; {server.name})",
         flush=True,
     )
-    api, database, locust = cpu_seconds(server), postgres_cpu_seconds(), _children_cpu()
+    api, database, locust = cpu_seconds(server), postgres_cpu(), _children_cpu()
     with (OUT / f"{name}.log").open("w") as log:
         subprocess.run(  # noqa: S603 (our own command line)
             command,
@@ -87,12 +87,10 @@ def _locust(
     data: dict[str, Any] = json.loads(result.read_text())
     # Over the whole run, ramp and sign-ins included: every request the server answered.
     answered = sum(data[kind]["requests"] for kind in ("GET", "write", "sign-in")) or 1
-    after = postgres_cpu_seconds()
+    database_used = postgres_cpu_since(database)
     data["cpu_ms_per_request"] = {
         "api": round(1000 * (cpu_seconds(server) - api) / answered, 2),
-        "postgresql": None
-        if database is None or after is None
-        else round(1000 * (after - database) / answered, 2),
+        "postgresql": None if database_used is None else round(1000 * database_used / answered, 2),
         "locust": round(1000 * (_children_cpu() - locust) / answered, 2),
     }
     return data

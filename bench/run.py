@@ -34,7 +34,8 @@ from compare import BodiesDiffer, compare
 from servers import (
     Server,
     cpu_seconds,
-    postgres_cpu_seconds,
+    postgres_cpu,
+    postgres_cpu_since,
     request,
     start_project,
     start_reference,
@@ -136,7 +137,7 @@ class Bench:
             "headers": scenario.headers,
         }
         run_wrk(self.wrk, url, connections=LATENCY_CONNECTIONS, seconds=self.warmup, **common)
-        cpu, database_cpu = cpu_seconds(server), postgres_cpu_seconds()
+        cpu, database_cpu = cpu_seconds(server), postgres_cpu()
         runs = {
             "throughput": run_wrk(
                 self.wrk, url, connections=throughput_at, seconds=self.seconds, **common
@@ -145,8 +146,7 @@ class Bench:
         requests = max(1, runs["throughput"].requests)
         side = "reference" if server.name == "reference" else "project"  # or project-cached
         scenario.cpu_ms[side] = round(1000 * (cpu_seconds(server) - cpu) / requests, 3)
-        if database_cpu is not None and (database_after := postgres_cpu_seconds()) is not None:
-            used = database_after - database_cpu
+        if (used := postgres_cpu_since(database_cpu)) is not None:
             scenario.cpu_ms[f"{side}_db"] = round(1000 * used / requests, 3)
         if throughput_at == LATENCY_CONNECTIONS:
             runs["latency"] = runs["throughput"]

@@ -57,8 +57,8 @@ class Server:
             self.process.wait(timeout=10)
 
 
-def _processes() -> list[tuple[str, list[str]]]:
-    """(command name, the fields after it) of every process in /proc/<pid>/stat."""
+def _processes() -> list[tuple[str, str, list[str]]]:
+    """(pid, command name, the fields after it) of every process in /proc/<pid>/stat."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -67,7 +67,7 @@ def _processes() -> list[tuple[str, list[str]]]:
             head, tail = (entry / "stat").read_text().rsplit(")", 1)
         except (OSError, ValueError):
             continue
-        found.append((head.partition("(")[2], tail.split()))
+        found.append((entry.name, head.partition("(")[2], tail.split()))
     return found
 
 
@@ -78,16 +78,29 @@ def _cpu(fields: list[str]) -> int:
 def cpu_seconds(server: Server) -> float:
     """User + system time of the server's processes (its process group), in seconds."""
     group = str(server.process.pid)
-    ticks = sum(_cpu(fields) for _, fields in _processes() if fields[2] == group)  # field 5
+    ticks = sum(_cpu(fields) for _, _, fields in _processes() if fields[2] == group)  # field 5
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_cpu_seconds() -> float | None:
-    """User + system time of every PostgreSQL process on this machine (the backends serving
-    the bench, and the server's own), in seconds; None when none is visible here (a server
-    in another container or host)."""
-    ticks = [_cpu(fields) for name, fields in _processes() if name in ("postgres", "postmaster")]
-    return sum(ticks) / os.sysconf("SC_CLK_TCK") if ticks else None
+PostgresCpu = dict[str, int]
+
+
+def postgres_cpu() -> PostgresCpu | None:
+    """The CPU ticks of each PostgreSQL process on this machine now (the backends serving the
+    bench, the server's own); None when none is visible here (a server elsewhere)."""
+    found = {pid: _cpu(fields) for pid, name, fields in _processes() if name == "postgres"}
+    return found or None
+
+
+def postgres_cpu_since(before: PostgresCpu | None) -> float | None:
+    """Seconds of CPU PostgreSQL's processes spent since `before`, process by process: one
+    that ended meanwhile (an autovacuum worker) takes its time with it, and summing all
+    processes twice would count that as time given back."""
+    after = postgres_cpu()
+    if before is None or after is None:
+        return None
+    ticks = sum(max(0, used - before.get(pid, 0)) for pid, used in after.items())
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def project_environment(database_url: str) -> dict[str, str]:
