@@ -1,5 +1,9 @@
 """What keeping comments_count costs: a recount of the post against conditional UPDATEs.
 
+(The measurement behind the choice of a recount, 2026-12-05, docs/design.md. Since then the
+recount reads the `concealed` flag each comment keeps (comments/queries.py `counted_on`); the
+"recount" timed here is the subtree form it replaced, still an upper bound for it.)
+
     uv run python bench/comment_counts.py [--database-url URL] [--comments 28000] [--runs 300]
 
 Seeds the demo data set (`blogapi seed-demo` sizes: 200 users, 1,000 posts, --comments
