@@ -187,6 +187,11 @@ def run(args: argparse.Namespace) -> int:
     database = bench_db.bench_database()
     seed_seconds = bench_db.prepare(database, OUT, reuse=args.reuse_database)
     targets = bench_db.targets(database)
+    if not targets.search_words:
+        sys.exit(
+            "the bench database's newest posts have no searchable subjects (posts that a Locust "
+            "run wrote?): run `make bench` without --reuse-database to seed it again"
+        )
     servers: list[Server] = []
     gzip_rows: list[str] = []
     gzip_data: list[dict[str, Any]] = []
