@@ -12,6 +12,7 @@ from servers import Server, start_project
 from wrk import WrkResult
 
 FRONT_PAGE = "/api/v1/posts?limit=20"
+SLUG_PREFIX = "/api/v1/posts/"
 CACHE_ON = {"PUBLIC_CACHE_SECONDS": "1"}
 
 # run.Bench.measure: a scenario's runs on a server, with a wrk script and its arguments.
@@ -30,11 +31,11 @@ def run(
     """The three scenarios, measured; the cached server joins `servers` (stopped with them)."""
     first = f"/api/v1/posts/{slugs[0]}"
     distinct = report.Scenario(f"{len(slugs):,} distinct slugs", first)
-    distinct.project = measure(project, distinct, script="slugs.lua", args=slugs)
+    distinct.project = measure(project, distinct, script="cycle.lua", args=[SLUG_PREFIX, *slugs])
     cached = start_project(database_url, port, out, name="project-cached", settings=CACHE_ON)
     servers.append(cached)
     hot = report.Scenario("hot front page, cache on", FRONT_PAGE)
     hot.project = measure(cached, hot)
     spread = report.Scenario(f"{len(slugs):,} distinct slugs, cache on", first)
-    spread.project = measure(cached, spread, script="slugs.lua", args=slugs)
+    spread.project = measure(cached, spread, script="cycle.lua", args=[SLUG_PREFIX, *slugs])
     return [distinct, hot, spread]

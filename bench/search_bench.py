@@ -13,17 +13,13 @@ Three kinds of query are timed one after another: common words, rare words and p
     uv run python bench/search_bench.py --explain 5 --demo-words \
         --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench_demo
 
---explain N takes the database time of each search instead: the statements one search runs
-(caught from the app) are run again under EXPLAIN (ANALYZE), N times each, and the best of
-each is kept; it prints the mean per statement and the mean, median and largest sum per
-search. --demo-words (with --explain) searches for the 30 words `make bench` uses, on a
-`blogapi seed-demo` database (bench/database.py), which it does not change.
+--explain N takes the database time of each search instead (search_explain.py); with
+--demo-words, for the 30 words of `make bench` on a seed-demo database, left unchanged.
 """
 
 import argparse
 import asyncio
 import itertools
-import json
 import random
 import shlex
 import statistics
@@ -32,14 +28,13 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 from alembic import command
 from asgi_lifespan import LifespanManager
-from sqlalchemy import event
+from search_corpus import CODAS, COMMON, NUCLEI, ONSETS  # bench/: scripts side by side
 from sqlalchemy.engine import make_url
 
 from blogapi.cli import alembic_config
@@ -54,44 +49,6 @@ WARMUP = 20
 COMMON_RANKS = 150  # common words: the most frequent ranks of the vocabulary
 RARE_FROM = 8_000  # rare words: ranks from here on (each in roughly 0.1 % of the posts)
 TAIL_WORDS = 30_000
-
-# The head of the vocabulary, most frequent first: ordinary English, stop words included.
-_COMMON_TEXT = """
-the of and to a in is it you that he was for on are with as his they be at one have this from
-or had by not word but what some we can out other were all there when up use your how said an
-each she which do their time if will way about many then them write would like so these her
-long make thing see him two has look more day could go come did number sound no most people
-my over know water than call first who may down side been now find any new work part take get
-place made live where after back little only round man year came show every good me give our
-under name very through just form sentence great think say help low line differ turn cause
-much mean before move right boy old too same tell does set three want air well also play small
-end put home read hand port large spell add even land here must big high such follow act why
-ask men change went light kind off need house picture try us again animal point mother world
-near build self earth father head stand own page should country found answer school grow study
-still learn plant cover food sun four between state keep eye never last let thought city tree
-cross farm hard start might story saw far sea draw left late run while press close night real
-life few north open seem together next white children begin got walk example ease paper group
-always music those both mark often letter until mile river car feet care second book carry
-took science eat room friend began idea fish mountain stop once base hear horse cut sure watch
-color face wood main enough plain girl usual young ready above ever red list though feel talk
-bird soon body dog family direct pose leave song measure door product black short numeral
-class wind question happen complete ship area half rock order fire south problem piece told
-knew pass since top whole king space heard best hour better true during hundred five remember
-step early hold west ground interest reach fast verb sing listen six table travel less morning
-ten simple several vowel toward war lay against pattern slow center love person money serve
-appear road map rain rule govern pull cold notice voice unit power town fine certain fly fall
-lead cry dark machine note wait plan figure star box noun field rest correct able pound done
-beauty drive stood contain front teach week final gave green quick develop ocean warm free
-minute strong special mind behind clear tail produce fact street inch multiply nothing course
-stay wheel full force blue object decide surface deep moon island foot system busy test record
-boat common gold possible plane stead dry wonder laugh thousand ago ran check game shape equate
-"""
-COMMON = _COMMON_TEXT.split()
-# The tail: invented words of two or three syllables, rarer and rarer.
-_ONSETS_TEXT = "b bl br c ch cl cr d dr f fl fr g gl gr h j k l m n p pl pr qu r s sc sh sk sl sm"
-ONSETS = [*_ONSETS_TEXT.split(), "sn", "sp", "st", "t", "th", "tr", "v", "w", "z"]
-NUCLEI = ["a", "e", "i", "o", "u", "ai", "ea", "ee", "oa", "oo", "ou", "ie"]
-CODAS = ["", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ck", "rt", "ng"]
 
 
 @dataclass
@@ -348,65 +305,6 @@ def report(results: dict[str, Timings], posts: int, target_ms: float = 50.0) -> 
     print(f"\nOverall p95 {p95:.1f} ms {verdict} the {target_ms:.0f} ms target.")
 
 
-async def explain_searches(settings: Settings, words: list[str], runs: int) -> None:
-    """The database time of each search: its statements under EXPLAIN (ANALYZE), best of runs."""
-    app = create_app(settings)
-    caught: dict[str, list[tuple[str, Any]]] = {}
-    async with LifespanManager(app):
-        engine = app.state.engine.sync_engine
-
-        def catch(*event_args: Any) -> None:  # conn, cursor, statement, parameters, ...
-            sql, params = event_args[2], event_args[3]
-            if sql.strip() != "SELECT 1":  # the pool's checkout ping
-                caught[current].append((sql, params))
-
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            event.listen(engine, "before_cursor_execute", catch)
-            for current in words:
-                caught[current] = []
-                response = await client.get("/api/v1/search", params={"q": current})
-                response.raise_for_status()
-            event.remove(engine, "before_cursor_execute", catch)
-    conn = await asyncpg.connect(
-        **_connect_args(settings.database_url),
-        server_settings={"random_page_cost": str(settings.db_random_page_cost)},
-    )
-    best: dict[tuple[str, int], float] = {}
-    try:
-        for _ in range(runs):
-            for word, statements in caught.items():
-                for number, (sql, params) in enumerate(statements):
-                    plan = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", *params)
-                    top = json.loads(plan)[0]
-                    took = top["Planning Time"] + top["Execution Time"]
-                    best[word, number] = min(best.get((word, number), took), took)
-    finally:
-        await conn.close()
-    sums = {w: sum(best[w, n] for n in range(len(s))) for w, s in caught.items()}
-    for number in range(max(len(s) for s in caught.values())):
-        times = [t for (_, n), t in best.items() if n == number]
-        print(
-            f"statement {number + 1}: mean {statistics.mean(times):.2f} ms ({len(times)} searches)"
-        )
-    top_word = max(sums, key=lambda w: sums[w])
-    print(
-        f"per search: mean {statistics.mean(sums.values()):.2f} ms, median "
-        f"{statistics.median(sums.values()):.2f} ms, largest {sums[top_word]:.2f} ms ({top_word})"
-    )
-
-
-def demo_words(url: str) -> list[str]:
-    """The search words of `make bench` (bench/database.py), read from a seed-demo database."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    import database  # bench/ is a folder of scripts, not a package
-
-    name = make_url(url).database or ""
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    words: list[str] = database.targets(database.Database(url=url, dsn=dsn, name=name)).search_words
-    return words
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
@@ -435,6 +333,8 @@ def main(argv: list[str] | None = None) -> None:
     began = time.perf_counter()
     print(f"$ {shlex.join([sys.executable.rsplit('/', 1)[-1], *sys.argv])}")
     if args.demo_words:
+        from search_explain import demo_words, explain_searches  # bench/: scripts side by side
+
         words = demo_words(args.database_url)
         print(f"  {len(words)} words, e.g. {', '.join(words[:5])}")
         asyncio.run(explain_searches(settings, words, args.explain))
