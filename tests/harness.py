@@ -9,6 +9,7 @@ the plain ones.
 
 import asyncio
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from blogapi.core.config import Settings
+from blogapi.demo.seed import SeedOptions, seed_demo
 from blogapi.models import metadata
 
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -181,3 +183,11 @@ def counting_statements(app: FastAPI) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+async def seed_for_plans(app: FastAPI, size: SeedOptions) -> None:
+    """A demo data set of `size` and fresh planner statistics, for the tests that read query
+    plans (seed once per module; the tests only read it)."""
+    await seed_demo(app.state.settings, size, io.StringIO())
+    async with app.state.engine.begin() as conn:
+        await conn.execute(text("ANALYZE"))

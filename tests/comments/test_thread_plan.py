@@ -4,20 +4,18 @@ or matches comments against the hidden ones. Checked with each engine's own EXPL
 most commented post of a demo data set, seeded once per module; what seed-demo wrote into
 `concealed` is checked against the rule too."""
 
-import io
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
-from harness import empty_tables
+from harness import empty_tables, seed_for_plans
 from posts.test_tag_list_plan import Explain
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from blogapi.comments import access, queries
 from blogapi.comments.models import Comment
 from blogapi.demo.generator import SeedOptions
-from blogapi.demo.seed import seed_demo
 
 SIZE = SeedOptions(users=40, posts=300, comments=4_000, tags=5, render_workers=0, images=0)
 PATH_INDEX = "ix_comments_post_id_path"
@@ -27,9 +25,7 @@ DELETED_INDEX = "ix_comments_post_id_path_deleted"
 @pytest.fixture(scope="module")
 async def seeded(app: FastAPI) -> AsyncIterator[None]:
     """SIZE seeded once for the module (the tests only read it), the statistics fresh."""
-    await seed_demo(app.state.settings, SIZE, io.StringIO())
-    async with app.state.engine.begin() as conn:
-        await conn.execute(text("ANALYZE"))
+    await seed_for_plans(app, SIZE)
     yield
     await empty_tables(app)
 

@@ -3,19 +3,17 @@ index, as the front page is: no sort of the matching posts, no scan of a table. 
 each engine's own EXPLAIN over a demo data set big enough for the planner to prefer indexes,
 seeded once per module; what seed-demo wrote into the links is checked too."""
 
-import io
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from harness import empty_tables
+from harness import empty_tables, seed_for_plans
 from sqlalchemy import ClauseElement, Executable, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from blogapi.demo.generator import SeedOptions
-from blogapi.demo.seed import seed_demo
 from blogapi.posts.lists import PostFilters, PostSort, list_statements
 
 from .test_tag_list_sync import links_out_of_step
@@ -45,9 +43,7 @@ def _explain(element: Explain, compiler: SQLCompiler, **kw: Any) -> str:
 @pytest.fixture(scope="module")
 async def seeded(app: FastAPI) -> AsyncIterator[None]:
     """SIZE seeded once for the module (the tests only read it), the statistics fresh."""
-    await seed_demo(app.state.settings, SIZE, io.StringIO())
-    async with app.state.engine.begin() as conn:
-        await conn.execute(text("ANALYZE"))
+    await seed_for_plans(app, SIZE)
     yield
     await empty_tables(app)
 
