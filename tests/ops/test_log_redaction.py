@@ -10,7 +10,7 @@ from asgi_lifespan import LifespanManager
 from factories import emailed_token
 from harness import make_settings
 
-from blogapi.core.logging import configure_logging, scrub
+from blogapi.core.logging import configure_logging, scrub, visible
 from blogapi.main import create_app
 
 PASSWORD = "correct horse battery staple"
@@ -105,3 +105,28 @@ def test_a_logged_traceback_is_redacted_in_either_format(
     assert EMAIL not in logs
     assert "abc.def.ghi" not in logs
     assert password not in logs
+
+
+@pytest.mark.parametrize("log_format", ["console", "json"])
+def test_control_characters_a_client_sent_cannot_forge_a_log_line(
+    log_format: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", log_format)
+    # The console renderer quotes a value with whitespace in it, but writes others as they
+    # are: a NUL or an escape sequence alone went out raw.
+    log = structlog.get_logger("blogapi.test")
+    log.warning("request_refused", path="/api/v1/posts/a\x00b", agent="x\x1b[2Jy")
+    log.warning("request_refused", path="/a\r\n2026-12-05T09:00:00Z [info] request forged")
+
+    logs = capsys.readouterr().err
+    assert "request_refused" in logs
+    assert "\x00" not in logs
+    assert "\x1b" not in logs
+    assert len(logs.strip().splitlines()) == 2, logs  # the forged line stays inside the real one
+    assert "forged" in logs
+
+
+def test_visible_escapes_only_what_cannot_be_shown() -> None:
+    assert visible("/api/v1/posts/plain-slug") == "/api/v1/posts/plain-slug"
+    assert visible("Ünïcödé ✓") == "Ünïcödé ✓"
+    assert visible("a\x00b\nc\td\x7f") == "a\\x00b\\nc\\td\\x7f"

@@ -37,11 +37,21 @@ def scrub(text: str) -> str:
     return text
 
 
+def visible(text: str) -> str:
+    """`text` with its control characters (NUL, CR, LF, ESC, ...) as escapes (`\\x00`,
+    `\\n`): a value a client sent (a path, a header) can neither end a log line and forge the
+    next one nor drive the terminal. One C-speed test for the usual printable text."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def _redact(value: Any, key: str = "") -> Any:
     if key and SECRET_KEYS.search(key) and not key.endswith(("_count", "_id")):
         return REDACTED
     if isinstance(value, str):
-        return scrub(value)
+        # A traceback keeps its lines; every other value is one line.
+        return scrub(value if key == "exception" else visible(value))
     if isinstance(value, dict):
         return {k: _redact(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
