@@ -12,6 +12,7 @@ import functools
 from sqlalchemy import (
     ColumnElement,
     Exists,
+    SQLColumnExpression,
     exists,
     func,
     not_,
@@ -50,33 +51,31 @@ def under_hidden(target: type[Comment]) -> Exists:
     )
 
 
+def subtree_range(
+    target: type[Comment], top_path: SQLColumnExpression[str] | str, *, with_top: bool
+) -> tuple[ColumnElement[bool], ...]:
+    """`target` is a reply below the comment at `top_path`, at any depth (`with_top`: or that
+    comment itself), on the same post: a range of the (post_id, path) index ('g' sorts after
+    every hex digit, so exactly the paths that start with `top_path` lie in it), which the
+    planner seeks where a LIKE pattern that is not a constant would not be."""
+    return (
+        target.path >= top_path if with_top else target.path > top_path,
+        target.path < top_path + "g",
+    )
+
+
 def _has_live_reply(target: type[Comment], *, moderator: bool) -> Exists:
     """Some reply below `target`, at any depth, is not deleted and is shown to the reader."""
     reply = aliased(Comment)
     conditions: list[ColumnElement[bool]] = [
         reply.post_id == target.post_id,
         reply.path.like(target.path + "%"),
-        # The same subtree as a range ('g' sorts after every hex digit), which the index can
-        # seek even though the LIKE pattern is not a constant.
-        reply.path > target.path,
-        reply.path < target.path + "g",
+        *subtree_range(reply, target.path, with_top=False),
         reply.deleted_at.is_(None),
     ]
     if not moderator:
         conditions.append(not_(reply.concealed))
     return exists().where(*conditions)
-
-
-def in_subtree(target: type[Comment], top: type[Comment]) -> tuple[ColumnElement[bool], ...]:
-    """`target` is `top` or a reply below it, at any depth."""
-    return (
-        target.post_id == top.post_id,
-        target.path.like(top.path + "%"),
-        # The same subtree as a range ('g' sorts after every hex digit), which the index can
-        # seek even though the LIKE pattern is not a constant.
-        target.path >= top.path,
-        target.path < top.path + "g",
-    )
 
 
 @functools.cache  # immutable expressions, built once per flag: building them cost milliseconds

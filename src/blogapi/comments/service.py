@@ -125,10 +125,7 @@ def _conceal_subtree(top: Comment) -> Update:
         update(Comment)
         .where(
             Comment.post_id == top.post_id,
-            # The subtree as a range of the (post_id, path) index ('g' sorts after every hex
-            # digit).
-            Comment.path >= top.path,
-            Comment.path < top.path + "g",
+            *access.subtree_range(Comment, top.path, with_top=True),
             Comment.concealed != access.under_hidden(Comment),
         )
         # Hidden by a moderator is no edit: updated_at stays.
