@@ -38,6 +38,7 @@ from blogapi.core.observability import configure_sentry, tracer_provider_for
 from blogapi.core.openapi import install_openapi
 from blogapi.core.ratelimit import RateLimiter
 from blogapi.core.routing import install_slash_redirects
+from blogapi.feeds.router import router as feeds_router
 from blogapi.health.router import router as health_router
 from blogapi.mail.router import router as mail_router
 from blogapi.mail.worker import start_dev_mail_worker
@@ -47,11 +48,13 @@ from blogapi.media.storage import storage_for
 from blogapi.pages.router import router as pages_router
 from blogapi.posts.render_workers import start_render_workers
 from blogapi.posts.router import router as posts_router
+from blogapi.previews.router import router as previews_router
 from blogapi.reactions.router import router as reactions_router
 from blogapi.search.router import router as search_router
 from blogapi.tags.router import router as tags_router
 from blogapi.users.router import AVATAR_PATH
 from blogapi.users.router import router as users_router
+from blogapi.viewcounts.router import router as viewcounts_router
 
 if TYPE_CHECKING:  # the SDK is imported only when tracing is on (core/observability.py)
     from opentelemetry.sdk.trace import TracerProvider
@@ -93,6 +96,7 @@ OPENAPI_TAGS = [
 # (tests/core/test_route_order.py), so the order changes nothing but speed.
 ROUTERS = (
     health_router,
+    viewcounts_router,  # before posts: /posts/popular is no post's slug
     posts_router,
     comments_router,
     tags_router,
@@ -104,6 +108,8 @@ ROUTERS = (
     files_router,
     mail_router,
     pages_router,
+    feeds_router,
+    previews_router,
 )
 
 # Run beside the app while it serves; each decides from the settings whether it runs at all.

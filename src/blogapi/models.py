@@ -3,12 +3,15 @@
 from blogapi.auth.models import EmailToken, RefreshToken
 from blogapi.comments.models import Comment
 from blogapi.core.db import Base
+from blogapi.events.models import Event
 from blogapi.mail.models import OutboxEmail
 from blogapi.media.models import Media
 from blogapi.posts.models import Post, PostCover, PostRevision
+from blogapi.previews.models import PreviewLink
 from blogapi.reactions.models import Bookmark, PostLike
 from blogapi.tags.models import PostTag, Tag
 from blogapi.users.models import User
+from blogapi.viewcounts.models import PostViewDaily
 
 metadata = Base.metadata
 
@@ -16,6 +19,7 @@ __all__ = [
     "Bookmark",
     "Comment",
     "EmailToken",
+    "Event",
     "Media",
     "OutboxEmail",
     "Post",
@@ -23,6 +27,8 @@ __all__ = [
     "PostLike",
     "PostRevision",
     "PostTag",
+    "PostViewDaily",
+    "PreviewLink",
     "RefreshToken",
     "Tag",
     "User",

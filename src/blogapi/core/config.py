@@ -141,6 +141,17 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     s3_region: str | None = None
     s3_presign_seconds: int = Field(default=3600, ge=60, le=7 * 86_400)
+    # Publishing (feeds, announcements, previews, view counts).
+    feed_items: int = Field(default=20, ge=1, le=100)
+    # A post's public address in feeds; `{slug}` and `{id}` are replaced. Unset:
+    # {PUBLIC_BASE_URL}/posts/{slug}.
+    post_url_template: str | None = Field(
+        default=None, pattern=r"^https?://\S*(\{slug\}|\{id\})\S*$"
+    )
+    scheduler_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    rate_limit_preview_ip: str = "60/minute"
+    view_rate_limit: str = "30/minute"
+    view_flush_seconds: float = Field(default=60.0, gt=0, le=3600)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -184,6 +195,8 @@ class Settings(BaseSettings):
         "rate_limit_read_ip",
         "rate_limit_email_ip",
         "rate_limit_email_change_user",
+        "rate_limit_preview_ip",
+        "view_rate_limit",
     )
     @classmethod
     def _check_limit(cls, value: str) -> str:

@@ -16,6 +16,8 @@ class PostStatus(enum.StrEnum):
 
 
 PUBLIC_FEED_PREDICATE = "status = 'published' AND deleted_at IS NULL"
+# Published, not deleted, not yet announced: the announcer's queue (posts/announcer.py).
+UNANNOUNCED_PREDICATE = f"{PUBLIC_FEED_PREDICATE} AND announced_at IS NULL"
 
 
 class Post(IdMixin, TimestampMixin, Base):
@@ -50,6 +52,13 @@ class Post(IdMixin, TimestampMixin, Base):
             postgresql_where=text(PUBLIC_FEED_PREDICATE),
             sqlite_where=text(PUBLIC_FEED_PREDICATE),
         ),
+        # The posts the announcer has still to announce, by when they are due: a few rows.
+        Index(
+            "ix_posts_unannounced",
+            "published_at",
+            postgresql_where=text(UNANNOUNCED_PREDICATE),
+            sqlite_where=text(UNANNOUNCED_PREDICATE),
+        ),
     )
 
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -73,6 +82,11 @@ class Post(IdMixin, TimestampMixin, Base):
     comments_count: Mapped[int] = mapped_column(default=0)
     bookmarks_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     deleted_at: Mapped[datetime | None]
+    # When `post.published` was recorded for this publication; NULL while it is due or not
+    # published (leaving `published` clears it). The announcer claims posts by it.
+    announced_at: Mapped[datetime | None]
+    # Views flushed from the counters (viewcounts/); never moves `updated_at` or `version`.
+    views_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
 
 class PostRevision(IdMixin, Base):

@@ -18,6 +18,9 @@ class Tag(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
     name_key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a post last left this tag (the tag taken off it): its feed's Last-Modified must
+    # move then, though no post in it changed.
+    posts_left_at: Mapped[datetime | None]
 
 
 # A link in a tag's public feed: its post is published and not deleted (due or not yet).
