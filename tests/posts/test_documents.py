@@ -70,6 +70,7 @@ def test_dump_writes_timestamps_as_the_models_do(microsecond: int) -> None:
         "likes_count": 0,
         "comments_count": 0,
         "bookmarks_count": 0,
+        "views_count": 0,
         "reading_time_minutes": 1,
         "cover_media_id": None,
         "cover_url": None,

@@ -32,13 +32,25 @@ class PostSort(enum.StrEnum):
     OLDEST = "published_at"
     MOST_LIKED = "-likes_count"
     MOST_COMMENTED = "-comments_count"
+    MOST_VIEWED = "-views"
+
+
+class ListStatus(enum.StrEnum):
+    """The `status` a list may ask for: a post status, or `scheduled` (published with a
+    date still to come)."""
+
+    DRAFT = PostStatus.DRAFT.value
+    PENDING_REVIEW = PostStatus.PENDING_REVIEW.value
+    PUBLISHED = PostStatus.PUBLISHED.value
+    ARCHIVED = PostStatus.ARCHIVED.value
+    SCHEDULED = "scheduled"
 
 
 @dataclass(frozen=True)
 class PostFilters:
     author: str | None = None
     tags: list[str] = field(default_factory=list)
-    status: PostStatus | None = None
+    status: ListStatus | None = None
     sort: PostSort = PostSort.NEWEST
 
 
@@ -47,14 +59,14 @@ class _ListShape:
     """What changes the SQL text of a post list; the rest is bound values."""
 
     who: access.Audience
-    status: PostStatus | None
+    status: ListStatus | None
     author: Literal["id", "name"] | None
     tags: int  # how many distinct tags the filter names
     sort: PostSort
 
 
 def _list_shape(filters: PostFilters, viewer: User | None) -> tuple[_ListShape, dict[str, Any]]:
-    if viewer is None and filters.status not in (None, PostStatus.PUBLISHED):
+    if viewer is None and filters.status not in (None, ListStatus.PUBLISHED):
         raise Unauthorized("Sign in to list posts that are not published")
     values = access.viewer_values(viewer)
     author: Literal["id", "name"] | None = None
@@ -75,7 +87,10 @@ def _list_shape(filters: PostFilters, viewer: User | None) -> tuple[_ListShape, 
 def _status_condition(shape: _ListShape) -> ColumnElement[bool]:
     if shape.status is None or shape.who is access.Audience.ANONYMOUS:
         return access.public()
-    condition = and_(Post.status == shape.status.value, Post.deleted_at.is_(None))
+    if shape.status is ListStatus.SCHEDULED:
+        condition = and_(access.published(), Post.published_at > access.NOW)
+    else:
+        condition = and_(Post.status == shape.status.value, Post.deleted_at.is_(None))
     if shape.who is access.Audience.EDITOR:
         return condition
     return and_(condition, Post.author_id == access.VIEWER_ID)
@@ -110,6 +125,7 @@ def ordering(sort: PostSort, *, unpublished: bool = True) -> list[ColumnElement[
         PostSort.OLDEST: Post.published_at.asc().nulls_last(),
         PostSort.MOST_LIKED: Post.likes_count.desc(),
         PostSort.MOST_COMMENTED: Post.comments_count.desc(),
+        PostSort.MOST_VIEWED: Post.views_count.desc(),
     }
     return [by[sort], Post.created_at.desc(), Post.id.desc()]
 
@@ -194,7 +210,7 @@ def _tag_feed_statements(shape: _ListShape) -> PageStatements:
 def _list_statements(shape: _ListShape) -> PageStatements:
     if _in_tag_feed(shape):
         return _tag_feed_statements(shape)
-    unpublished = shape.status not in (None, PostStatus.PUBLISHED)
+    unpublished = shape.status not in (None, ListStatus.PUBLISHED, ListStatus.SCHEDULED)
     order = ordering(shape.sort, unpublished=unpublished)
     viewer = shape.who is not access.Audience.ANONYMOUS
     return page_statements(_conditions(shape), order, viewer=viewer)

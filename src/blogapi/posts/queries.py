@@ -37,6 +37,7 @@ SUMMARY_COLUMNS = (
     "likes_count",
     "comments_count",
     "bookmarks_count",
+    "views_count",
     "reading_time_minutes",
 )
 

@@ -42,6 +42,7 @@ def summary_document(row: Row, viewer: bool) -> Document:
         "likes_count": row["likes_count"],
         "comments_count": row["comments_count"],
         "bookmarks_count": row["bookmarks_count"],
+        "views_count": row["views_count"],
         "reading_time_minutes": row["reading_time_minutes"],
         "cover_media_id": row["cover_media_id"],
         "cover_url": None if cover_key is None else urls.of_key(cover_key),

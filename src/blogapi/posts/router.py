@@ -14,7 +14,7 @@ from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.posts import access, lists, queries, service
 from blogapi.posts.dependencies import AuthorFilter, EditablePost, PostRef, TagFilter
-from blogapi.posts.lists import PostFilters, PostSort
+from blogapi.posts.lists import ListStatus, PostFilters, PostSort
 from blogapi.posts.models import PostStatus
 from blogapi.posts.schemas import (
     PostCreate,
@@ -43,13 +43,14 @@ async def list_posts(
     page: PageDep,
     author: AuthorFilter = None,
     tag: TagFilter = None,
-    post_status: Annotated[PostStatus | None, Query(alias="status")] = None,
+    post_status: Annotated[ListStatus | None, Query(alias="status")] = None,
     sort: PostSort | None = None,
     q: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Full-text search")
     ] = None,
 ) -> Response:
-    """Published posts, newest first. `status` lists your own posts (any, for editors).
+    """Published posts, newest first. `status` lists your own posts (any, for editors);
+    `scheduled`: published with a date still to come.
 
     With `q`, the results of `/search` in post form, best match first.
     """

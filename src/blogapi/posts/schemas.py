@@ -107,6 +107,9 @@ class PostSummary(OutModel):
         " under a hidden one, and not deleted (a placeholder is not counted)"
     )
     bookmarks_count: int
+    views_count: int = Field(
+        description="Views counted so far; written every VIEW_FLUSH_SECONDS, so a few behind"
+    )
     reading_time_minutes: int
     cover_media_id: uuid.UUID | None = None
     cover_url: str | None = None

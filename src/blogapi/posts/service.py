@@ -218,7 +218,7 @@ async def _keep_revision(session: AsyncSession, post: Post, editor: User) -> Non
 
 async def delete_post(session: AsyncSession, post: Post) -> None:
     """Soft delete: the post, its comments, likes and bookmarks disappear; the slug stays taken."""
-    post.deleted_at = utcnow()
+    post.deleted_at = post.updated_at = utcnow()  # it left every feed it was in: now
     post.version += 1
     await session.flush()
 
