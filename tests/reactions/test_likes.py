@@ -83,7 +83,7 @@ async def test_liking_an_invisible_or_unknown_post_is_404(
     author = await signed_in(app, client)
     reader = await signed_in(app, client)
     draft = await create_post(client, author, status="draft")
-    scheduled = await create_post(client, author, published_at="2199-01-01T00:00:00Z")
+    scheduled = await create_post(client, author, published_at="2030-01-01T00:00:00Z")
     for ref in (draft["id"], draft["slug"], scheduled["id"], str(uuid.uuid4()), "no-such-post"):
         response = await client.put(f"{POSTS}/{ref}/like", headers=reader.headers)
         assert response.status_code == 404, ref

@@ -36,7 +36,7 @@ async def test_drafts_scheduled_archived_and_deleted_posts_are_not_counted(
     await create_post(client, author, tags=["counted", "hidden"], status="draft")
     await create_post(client, author, tags=["counted", "hidden"], status="pending_review")
     await create_post(
-        client, author, tags=["counted", "hidden"], published_at="2199-01-01T00:00:00Z"
+        client, author, tags=["counted", "hidden"], published_at="2030-01-01T00:00:00Z"
     )
     archived = await create_post(client, author, tags=["counted", "hidden"])
     await set_post(client, author, archived["id"], status="archived")

@@ -14,10 +14,10 @@ import asyncio
 import gc
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import FrameType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
@@ -40,6 +40,19 @@ class BackgroundTask(Protocol):
     """Runs beside the app; `stop` lets it finish what it holds and waits for it."""
 
     async def stop(self) -> None: ...
+
+
+class LoopTask:
+    """A loop running beside the app (or in `blogapi worker`) until told to stop."""
+
+    def __init__(self, loop: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+        self.stop_event = asyncio.Event()
+        self.task = asyncio.create_task(loop(self.stop_event))
+
+    async def stop(self) -> None:
+        """Let the loop finish what it holds, and wait for it."""
+        self.stop_event.set()
+        await self.task
 
 
 # Starts a task that runs beside the app (say, the development mail worker), or returns None

@@ -43,6 +43,18 @@ REQUESTS_SHED = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+PUBLISH_LAG = Histogram(
+    "publish_lag_seconds",
+    "From a scheduled post's published_at to its announcement by the worker",
+    buckets=(0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 900),
+    registry=REGISTRY,
+)
+POSTS_ANNOUNCED = Counter(
+    "posts_announced_total",
+    "post.published events recorded: at once (now) or by the announcer (due)",
+    ["path"],
+    registry=REGISTRY,
+)
 OUTBOX_BACKLOG = Gauge(
     "outbox_backlog",
     "Emails queued but not yet sent (read when /metrics is scraped)",

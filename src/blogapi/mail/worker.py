@@ -2,12 +2,12 @@
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Environment, Settings
+from blogapi.core.lifecycle import LoopTask
 from blogapi.mail import sealing, service
 from blogapi.mail.models import OutboxEmail, OutboxStatus
 from blogapi.mail.transport import FileTransport, Transport
@@ -88,22 +88,11 @@ async def run(
     log.info("mail_worker_stopped")
 
 
-@dataclass
-class BackgroundWorker:
-    task: asyncio.Task[None]
-    stop_event: asyncio.Event
-
-    async def stop(self) -> None:
-        self.stop_event.set()
-        await self.task
-
-
 def start_dev_mail_worker(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> BackgroundWorker | None:
+) -> LoopTask | None:
     """With no SMTP server in development, deliver inside the app: to ./data/mail/ and the log."""
     if settings.smtp_host or settings.environment is not Environment.DEVELOPMENT:
         return None
-    stop_event = asyncio.Event()
-    task = asyncio.create_task(run(sessionmaker, FileTransport(settings), settings, stop_event))
-    return BackgroundWorker(task=task, stop_event=stop_event)
+    transport = FileTransport(settings)
+    return LoopTask(lambda stop: run(sessionmaker, transport, settings, stop))

@@ -15,10 +15,10 @@ from blogapi.core.errors import PreconditionFailed, ValidationFailed
 from blogapi.core.slugs import slugify, with_suffix
 from blogapi.media import queries as media_queries
 from blogapi.media.schemas import ResponsiveImage
-from blogapi.posts import covers, markdown, render_workers
+from blogapi.posts import announcements, covers, markdown, render_workers
 from blogapi.posts.errors import SlugTaken
 from blogapi.posts.models import Post, PostRevision, PostStatus
-from blogapi.posts.schemas import PostCreate, PostUpdate
+from blogapi.posts.schemas import RESERVED_SLUGS, PostCreate, PostUpdate
 from blogapi.posts.status import check_initial_status, check_transition
 from blogapi.reactions import service as reactions_service
 from blogapi.reactions.models import Reaction
@@ -81,7 +81,7 @@ async def _insert_with_unique_slug(session: AsyncSession, post: Post, title: str
     candidates = (base if n == 1 else with_suffix(base, n) for n in range(1, 10**6))
     attempts = 0
     for candidate in candidates:
-        if candidate in taken:
+        if candidate in taken or candidate in RESERVED_SLUGS:
             continue
         post.slug = candidate
         try:
@@ -124,6 +124,7 @@ async def create_post(
     await tags_service.set_post_tags(session, post.id, data.tags)
     if data.cover_media_id is not None:
         await covers.set_cover(session, post, data.cover_media_id, author)
+    await announcements.after_change(session, post)
     return post
 
 
@@ -173,6 +174,7 @@ async def update_post(
     post.version += 1
     post.updated_at = utcnow()
     await session.flush()
+    await announcements.after_change(session, post)
     return post
 
 
