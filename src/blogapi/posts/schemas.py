@@ -1,5 +1,5 @@
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field
@@ -17,7 +17,13 @@ def _unique_tags(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+# Paths under /posts that are not posts (viewcounts/router.py): no post may take them.
+RESERVED_SLUGS = frozenset({"popular"})
+
+
 def _slug(value: str) -> str:
+    if value in RESERVED_SLUGS:
+        raise ValueError(f"'{value}' is reserved: /api/v1/posts/{value} is not a post")
     if as_uuid(value) is not None:
         raise ValueError("must not look like an id (a UUID): a post's id already names it")
     if not is_slug(value):
@@ -26,16 +32,20 @@ def _slug(value: str) -> str:
 
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+# A post may be scheduled this far ahead (the scheduling a blog needs; a typo of a year
+# would otherwise hide a post for a century).
+MAX_SCHEDULE_AHEAD = timedelta(days=5 * 365 + 1)
 
 
 def _in_supported_range(value: datetime) -> datetime:
     try:
         value = value.astimezone(UTC)
     except OverflowError:
-        raise ValueError("must be between 1970 and 2200") from None
-    if not EARLIEST <= value < LATEST:
-        raise ValueError("must be between 1970 and 2200")
+        raise ValueError("must be after 1970 and at most 5 years ahead") from None
+    if value < EARLIEST:
+        raise ValueError("must be after 1970 and at most 5 years ahead")
+    if value > datetime.now(UTC) + MAX_SCHEDULE_AHEAD:
+        raise ValueError("must be at most 5 years ahead")
     return value
 
 
