@@ -145,6 +145,7 @@ async def update_post(
     if expected_versions is not None and not {"*", str(post.version)} & expected_versions:
         raise PreconditionFailed("The post changed since you read it; fetch it again")
     fields = changes.model_dump(exclude_unset=True)
+    was = await announcements.before(session, post, tags="tags" in fields)
     for required in REQUIRED_FIELDS:
         if required in fields and fields[required] is None:
             raise ValidationFailed.on_field(required, "must not be null")
@@ -174,7 +175,7 @@ async def update_post(
     post.version += 1
     post.updated_at = utcnow()
     await session.flush()
-    await announcements.after_change(session, post)
+    await announcements.after_change(session, post, was)
     return post
 
 
@@ -223,15 +224,21 @@ async def delete_post(session: AsyncSession, post: Post) -> None:
     post.deleted_at = post.updated_at = utcnow()  # it left every feed it was in: now
     post.version += 1
     await session.flush()
+    await announcements.deleted_ref(session, post.id, post.slug)
 
 
 async def delete_posts_of(session: AsyncSession, author_id: uuid.UUID) -> None:
-    await session.execute(
+    """Soft delete every post of an account going away, each with its `post.deleted`."""
+    now = utcnow()
+    rows = await session.execute(
         update(Post)
         .where(Post.author_id == author_id, Post.deleted_at.is_(None))
-        .values(deleted_at=utcnow())
+        .values(deleted_at=now, updated_at=now)
+        .returning(Post.id, Post.slug)
         .execution_options(synchronize_session=False)
     )
+    for post_id, slug in rows.all():
+        await announcements.deleted_ref(session, post_id, slug)
 
 
 # Each reaction's counter on the post.

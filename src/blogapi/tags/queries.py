@@ -130,3 +130,9 @@ def tags_column(post_id: ColumnElement[uuid.UUID]) -> ColumnElement[str | None]:
         .where(PostTag.post_id == post_id)
         .scalar_subquery()
     )
+
+
+async def tag_ids_of(session: AsyncSession, post_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """The ids of the post's tags (a change of them is a change of the post's events)."""
+    rows = await session.scalars(select(PostTag.tag_id).where(PostTag.post_id == post_id))
+    return frozenset(rows)
