@@ -12,6 +12,7 @@ from blogapi.reactions.models import Bookmark, PostLike
 from blogapi.tags.models import PostTag, Tag
 from blogapi.users.models import User
 from blogapi.viewcounts.models import PostViewDaily
+from blogapi.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookFanout
 
 metadata = Base.metadata
 
@@ -32,5 +33,9 @@ __all__ = [
     "RefreshToken",
     "Tag",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookFanout",
     "metadata",
 ]

@@ -152,6 +152,15 @@ class Settings(BaseSettings):
     rate_limit_preview_ip: str = "60/minute"
     view_rate_limit: str = "30/minute"
     view_flush_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # Webhooks (webhooks/): endpoints, secrets' overlap on rotation, delivery, the log.
+    webhook_max_endpoints: int = Field(default=20, ge=1, le=1000)
+    webhook_secret_overlap_hours: float = Field(default=24.0, ge=0, le=720)
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    webhook_max_in_flight_per_endpoint: int = Field(default=4, ge=1, le=100)
+    webhook_disable_after_days: float = Field(default=5.0, gt=0, le=365)
+    webhook_log_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Exact host names a receiver may have although they resolve to private addresses.
+    webhook_allowed_private_hosts: Annotated[list[str], NoDecode] = []
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -162,7 +171,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("allowed_hosts", mode="before")
+    @field_validator("allowed_hosts", "webhook_allowed_private_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
