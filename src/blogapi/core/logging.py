@@ -20,11 +20,14 @@ SECRET_KEYS = re.compile(
 EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
 TOKEN_PARAM = re.compile(r"(?i)([?&](?:token|refresh_token|access_token)=)[^&\s]+")
+# A preview link's token is its path's last segment (previews/router.py).
+PREVIEW_PATH = re.compile(r"(/preview/)(?!\{)[^?#\s]+")  # not a route template
 REDACTED = "[redacted]"
 
 
 def scrub(text: str) -> str:
-    """Mask emails (a***@example.com), bearer tokens and token query parameters in text."""
+    """Mask emails (a***@example.com), bearer tokens, token query parameters and preview
+    links' tokens in text."""
     # Plain substring tests first: most values hold none of these, and the regular
     # expressions cost far more than the tests (it shows in the access log's profile).
     if "@" in text:
@@ -34,6 +37,8 @@ def scrub(text: str) -> str:
         text = BEARER.sub(r"\1 " + REDACTED, text)
     if "token=" in lowered:
         text = TOKEN_PARAM.sub(r"\1" + REDACTED, text)
+    if "/preview/" in text:
+        text = PREVIEW_PATH.sub(r"\1" + REDACTED, text)
     return text
 
 

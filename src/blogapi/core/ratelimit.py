@@ -29,6 +29,7 @@ PolicyName = Literal[
     "read-ip",
     "email-ip",
     "email-change-user",
+    "preview-ip",
 ]
 
 
@@ -74,6 +75,7 @@ class RateLimiter:
             "read-ip": parse(settings.rate_limit_read_ip),
             "email-ip": parse(settings.rate_limit_email_ip),
             "email-change-user": parse(settings.rate_limit_email_change_user),
+            "preview-ip": parse(settings.rate_limit_preview_ip),
         }
 
     async def _decide(self, policy: PolicyName, key: str, *, consume: bool) -> Decision | None:

@@ -125,6 +125,26 @@ async def reread(session: AsyncSession, post: Post, viewer: User) -> tuple[Docum
     return await _document(session, _full_post_by_id(), values, viewer=True)
 
 
+@functools.cache
+def _alive_post_by_id() -> Select[Any]:
+    public = access.public().label("is_public")
+    return (
+        post_select(viewer=False, full=True)
+        .add_columns(public)
+        .where(Post.id == access.REF_ID, Post.deleted_at.is_(None))
+    )
+
+
+async def document_by_id(session: AsyncSession, post_id: uuid.UUID) -> tuple[Document, bool] | None:
+    """A post that is not deleted, whatever its status and whoever asks (a preview link's
+    holder), as an anonymous reader's PostOut document, and whether it is public now."""
+    values = {"ref_id": post_id, "now": utcnow()}
+    row = (await core_execute(session, _alive_post_by_id(), values)).mappings().first()
+    if row is None:
+        return None
+    return rendering.post_document(row, False), bool(row["is_public"])
+
+
 async def summaries_by_id(
     session: AsyncSession, post_ids: Sequence[uuid.UUID], viewer_id: uuid.UUID | None
 ) -> list[PostSummary]:
