@@ -20,12 +20,14 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Update, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blogapi.comments import access, queries
+from blogapi.comments import access, queries, rendering
 from blogapi.comments.models import MAX_DEPTH, Comment, CommentStatus
 from blogapi.comments.schemas import CommentCreate, CommentUpdate
 from blogapi.core.db import new_id, utcnow
 from blogapi.core.errors import NotFound, ValidationFailed
+from blogapi.events import service as events_service
 from blogapi.posts import access as posts_access
+from blogapi.posts import queries as posts_queries
 from blogapi.posts import service as posts_service
 from blogapi.posts.models import Post
 from blogapi.users.models import User
@@ -60,6 +62,8 @@ async def create_comment(
     session.add(comment)
     await session.flush()
     await _recount(session, post.id, conceal=comment)
+    document = rendering.comment_out(comment, author).model_dump(mode="json")
+    await _record(session, "comment.created", comment, post.slug, document)
     return comment
 
 
@@ -91,6 +95,7 @@ async def delete_comment(session: AsyncSession, comment: Comment) -> None:
         # A racing request deleted it first.
         raise NotFound("Comment not found")
     await _recount(session, comment.post_id)
+    await _record(session, "comment.deleted", comment)
 
 
 async def hide_comment(session: AsyncSession, comment: Comment) -> Comment:
@@ -98,6 +103,7 @@ async def hide_comment(session: AsyncSession, comment: Comment) -> Comment:
     await posts_service.lock_for_comments(session, comment.post_id)
     if await _update_where(session, comment, [_live(), _is(VISIBLE)], status=HIDDEN):
         await _recount(session, comment.post_id, conceal=comment)
+        await _record(session, "comment.hidden", comment)
     return _still_live(comment)
 
 
@@ -107,6 +113,22 @@ async def unhide_comment(session: AsyncSession, comment: Comment) -> Comment:
     if await _update_where(session, comment, [_live(), _is(HIDDEN)], status=VISIBLE):
         await _recount(session, comment.post_id, conceal=comment)
     return _still_live(comment)
+
+
+async def _record(
+    session: AsyncSession,
+    type_: str,
+    comment: Comment,
+    post_slug: str | None = None,
+    document: dict[str, object] | None = None,
+) -> None:
+    """A comment event: the comment as readers see it when created, else only where it is
+    (a hidden or deleted comment's words travel no further)."""
+    if post_slug is None:
+        post_slug = await posts_queries.slug_of(session, comment.post_id)
+    where = {"id": str(comment.id), "post_id": str(comment.post_id)}
+    data = {"comment": document or where, "post": {"id": str(comment.post_id), "slug": post_slug}}
+    await events_service.record(session, type_, data, subject_id=comment.id)
 
 
 async def _recount(

@@ -178,7 +178,8 @@ async def announce_due(
         result = await session.execute(_MARK, {"ref_id": post_id, "now": now})
         if result.rowcount == 1:  # type: ignore[attr-defined]
             announced.append(post_id)
-            PUBLISH_LAG.observe(max((now - published_at).total_seconds(), 0.0))
+            lag = (now - (published_at or now)).total_seconds()  # due: never None
+            PUBLISH_LAG.observe(max(lag, 0.0))
     if announced:
         await _record(session, announced)
         POSTS_ANNOUNCED.labels("due").inc(len(announced))

@@ -208,3 +208,8 @@ async def suggest_titles(
         .limit(limit)
     )
     return [(title, slug) for title, slug in rows]
+
+
+async def slug_of(session: AsyncSession, post_id: uuid.UUID) -> str:
+    """A post's slug (for the events about its comments)."""
+    return (await session.execute(select(Post.slug).where(Post.id == post_id))).scalar_one()
