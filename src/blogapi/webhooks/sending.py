@@ -78,7 +78,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def error_class(error: Exception) -> str:
     """timeout | connect | dns | tls | blocked_target, for the log."""
-    if isinstance(error, targets.BlockedTarget):
+    if isinstance(error, targets.BlockedTarget | httpx.InvalidURL):
         return "blocked_target"
     if isinstance(error, targets.UnresolvableHost):
         return "dns"
@@ -93,18 +93,26 @@ def error_class(error: Exception) -> str:
 
 
 async def post(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], body: bytes
+    client: httpx.AsyncClient, settings: Settings, url: str, headers: dict[str, str], body: bytes
 ) -> Outcome:
     """POST the message; never raises for what the receiver or the network did."""
     started = time.perf_counter()
     try:
+        # The URL's own rules again (they may have changed since it was saved); then the
+        # guarded backend checks the addresses it dials.
+        targets.parse_target(settings, url)
         async with client.stream("POST", url, content=body, headers=headers) as response:
             excerpt = b""
             async for chunk in response.aiter_raw():
                 excerpt += chunk
                 if len(excerpt) >= EXCERPT_BYTES:
                     break
-    except (httpx.HTTPError, targets.BlockedTarget, targets.UnresolvableHost) as error:
+    except (
+        httpx.HTTPError,
+        httpx.InvalidURL,
+        targets.BlockedTarget,
+        targets.UnresolvableHost,
+    ) as error:
         elapsed = int((time.perf_counter() - started) * 1000)
         return Outcome(None, elapsed, error_class(error), excerpt=str(error)[:EXCERPT_BYTES])
     elapsed = int((time.perf_counter() - started) * 1000)

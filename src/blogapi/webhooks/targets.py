@@ -120,6 +120,9 @@ def parse_target(settings: Settings, url: str) -> tuple[str, int]:
     port = port or (443 if parts.scheme == "https" else 80)
     if is_allowed_private(settings, host):
         return host, port
+    literal = literal_address(host)
+    if literal is not None and not is_public(literal):
+        raise BlockedTarget(f"{host} is not a public address ({literal})")
     if parts.scheme == "http" and settings.environment is not Environment.DEVELOPMENT:
         raise BlockedTarget("https only")
     if port not in ALLOWED_PORTS:

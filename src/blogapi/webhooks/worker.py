@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -12,6 +13,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Environment, Settings
+from blogapi.core.db import WRITE_INTENT
 from blogapi.core.sealing import Unsealable
 from blogapi.mail import service as mail_service
 from blogapi.users import queries as users_queries
@@ -23,6 +25,15 @@ log = structlog.get_logger("blogapi.webhooks")
 PURGE_EVERY_SECONDS = 3600.0
 
 
+@contextlib.asynccontextmanager
+async def _writing(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A transaction that will write: on SQLite it takes the write lock up front, so the
+    concurrent recordings of one pass wait their turn instead of failing to upgrade."""
+    async with sessionmaker() as session, session.begin():
+        await session.connection(execution_options={WRITE_INTENT: True})
+        yield session
+
+
 async def run_once(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
@@ -31,9 +42,9 @@ async def run_once(
     batch: int = 20,
 ) -> int:
     """Fan out new events, then send a batch of due deliveries; how many were tried."""
-    async with sessionmaker() as session, session.begin():
+    async with _writing(sessionmaker) as session:
         await delivery.fan_out(session, window_days=settings.webhook_log_retention_days)
-    async with sessionmaker() as session, session.begin():
+    async with _writing(sessionmaker) as session:
         claimed = await delivery.claim(session, settings, limit=batch)
     if claimed:
         own_client = client is None
@@ -71,10 +82,10 @@ async def _deliver(
         url = endpoint.url
     body = sending.message_body(event)
     headers = sending.signed_headers(signing, f"msg_{event.id}", body)
-    outcome = await sending.post(client, url, headers, body)
+    outcome = await sending.post(client, settings, url, headers, body)
     metrics.DELIVERY_ATTEMPTS.labels(outcome.error_class or "succeeded").inc()
     metrics.DELIVERY_LATENCY.observe(outcome.duration_ms / 1000)
-    async with sessionmaker() as session, session.begin():
+    async with _writing(sessionmaker) as session:
         loaded = await delivery.load(session, delivery_id)
         if loaded is None:
             return
@@ -120,7 +131,7 @@ async def run(
             try:
                 tried = await run_once(sessionmaker, settings, client)
                 if time.monotonic() - purged_at > PURGE_EVERY_SECONDS:
-                    async with sessionmaker() as session, session.begin():
+                    async with _writing(sessionmaker) as session:
                         await delivery.purge_log(session, settings)
                     purged_at = time.monotonic()
             except Exception:  # the database may be away for a moment: wait and go on
