@@ -16,6 +16,8 @@ from blogapi.core.lifecycle import is_draining
 from blogapi.core.metrics import OUTBOX_BACKLOG, render_metrics
 from blogapi.core.responses import json_response
 from blogapi.mail import service as mail_service
+from blogapi.webhooks import metrics as webhooks_metrics
+from blogapi.webhooks import queries as webhooks_queries
 
 log = structlog.get_logger("blogapi.health")
 
@@ -86,12 +88,15 @@ def _check_scraper(request: Request) -> None:
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    """Prometheus exposition; the outbox backlog is counted now (skipped if the DB is away)."""
+    """Prometheus exposition; the outbox and webhook backlogs are counted now (skipped if the
+    DB is away)."""
     _check_scraper(request)
     try:
         async with request.app.state.sessionmaker() as session:
             backlog = await asyncio.wait_for(mail_service.backlog(session), CHECK_TIMEOUT_SECONDS)
+            hooks = await asyncio.wait_for(webhooks_queries.backlog(session), CHECK_TIMEOUT_SECONDS)
         OUTBOX_BACKLOG.set(backlog)
+        webhooks_metrics.BACKLOG.set(hooks)
     except Exception as error:  # metrics must render even when the database does not answer
         log.warning("outbox_backlog_unavailable", error=type(error).__name__)
     body, content_type = render_metrics()

@@ -6,7 +6,6 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import httpx
 import structlog
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Environment, Settings
 from blogapi.core.db import WRITE_INTENT
+from blogapi.core.lifecycle import LoopTask
 from blogapi.core.sealing import Unsealable
 from blogapi.mail import service as mail_service
 from blogapi.users import queries as users_queries
@@ -143,22 +143,10 @@ async def run(
     log.info("webhook_worker_stopped")
 
 
-@dataclass
-class WebhookWorker:
-    task: asyncio.Task[None]
-    stop_event: asyncio.Event
-
-    async def stop(self) -> None:
-        self.stop_event.set()
-        await self.task
-
-
 def start_dev_webhook_worker(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> WebhookWorker | None:
+) -> LoopTask | None:
     """In development `make run` delivers webhooks too, as it does mail."""
     if settings.environment is not Environment.DEVELOPMENT:
         return None
-    stop_event = asyncio.Event()
-    task = asyncio.create_task(run(sessionmaker, settings, stop_event))
-    return WebhookWorker(task=task, stop_event=stop_event)
+    return LoopTask(lambda stop: run(sessionmaker, settings, stop))
