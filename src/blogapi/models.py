@@ -10,7 +10,7 @@ from blogapi.posts.models import Post, PostCover, PostRevision
 from blogapi.previews.models import PreviewLink
 from blogapi.reactions.models import Bookmark, PostLike
 from blogapi.tags.models import PostTag, Tag
-from blogapi.users.models import User
+from blogapi.users.models import Follow, User
 from blogapi.viewcounts.models import PostViewDaily
 from blogapi.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookFanout
 
@@ -21,6 +21,7 @@ __all__ = [
     "Comment",
     "EmailToken",
     "Event",
+    "Follow",
     "Media",
     "OutboxEmail",
     "Post",

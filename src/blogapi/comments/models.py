@@ -2,7 +2,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blogapi.core.db import Base, IdMixin, TimestampMixin
@@ -34,6 +34,7 @@ class Comment(IdMixin, TimestampMixin, Base):
         # An account's deletion and a comment's cascade filter on these.
         Index("ix_comments_author_id", "author_id"),
         Index("ix_comments_parent_id", "parent_id"),
+        Index("ix_comments_number", "number", unique=True),
     )
 
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
@@ -53,3 +54,8 @@ class Comment(IdMixin, TimestampMixin, Base):
     # subtree. Kept by every write that can change it (comments/service.py), under the post's
     # row lock; `access.under_hidden` is the rule it caches.
     concealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A unique integer by creation (RealWorld's comment ids are integers): an identity on
+    # PostgreSQL; on SQLite a trigger numbers each new row max+1 after its insert (the
+    # migration), so an object just flushed there still holds the placeholder 0: read
+    # numbers back with `queries.numbers`.
+    number: Mapped[int] = mapped_column(Identity())

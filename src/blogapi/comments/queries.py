@@ -160,3 +160,22 @@ async def render(session: AsyncSession, comments: Sequence[Comment]) -> list[Com
     # Placeholders' authors too: the statement count depends on nothing but the page.
     authors = await users_queries.get_many(session, {c.author_id for c in comments})
     return [rendering.comment_out(comment, authors.get(comment.author_id)) for comment in comments]
+
+
+async def numbers(session: AsyncSession, comment_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The comments' integer numbers, read back from the table (on SQLite a trigger sets
+    them after the insert, so a comment object just flushed does not hold its own)."""
+    if not comment_ids:
+        return {}
+    rows = await session.execute(
+        select(Comment.id, Comment.number).where(Comment.id.in_(comment_ids))
+    )
+    return {row.id: row.number for row in rows}
+
+
+async def id_by_number(session: AsyncSession, number: int) -> uuid.UUID | None:
+    """The id of the comment numbered `number`, deleted or not (access is `get_visible`'s)."""
+    found: uuid.UUID | None = await session.scalar(
+        select(Comment.id).where(Comment.number == number)
+    )
+    return found

@@ -19,10 +19,12 @@ LIMIT = bindparam("limit", type_=Integer())
 class PageParams:
     page: int
     limit: int
+    # An offset of its own, not a multiple of `limit` (RealWorld's `offset`); else the page's.
+    skip: int | None = None
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.limit
+        return self.skip if self.skip is not None else (self.page - 1) * self.limit
 
 
 async def page_params(

@@ -52,6 +52,10 @@ class PostFilters:
     tags: list[str] = field(default_factory=list)
     status: ListStatus | None = None
     sort: PostSort = PostSort.NEWEST
+    # The posts of the authors this account follows (its feed).
+    followed_by: uuid.UUID | None = None
+    # The posts this username likes (an unknown one likes none).
+    liked_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class _ListShape:
     author: Literal["id", "name"] | None
     tags: int  # how many distinct tags the filter names
     sort: PostSort
+    followed: bool = False
+    liked: bool = False
 
 
 def _list_shape(filters: PostFilters, viewer: User | None) -> tuple[_ListShape, dict[str, Any]]:
@@ -79,8 +85,20 @@ def _list_shape(filters: PostFilters, viewer: User | None) -> tuple[_ListShape, 
             author = "name"
     tag_values = tags_queries.tag_values(filters.tags)
     values |= tag_values
+    if filters.followed_by is not None:
+        values["followed_by"] = filters.followed_by
+    if filters.liked_by is not None:
+        values["liked_by_name"] = filters.liked_by.lower()
     who = access.audience(viewer)
-    shape = _ListShape(who, filters.status, author, len(tag_values), filters.sort)
+    shape = _ListShape(
+        who,
+        filters.status,
+        author,
+        len(tag_values),
+        filters.sort,
+        followed=filters.followed_by is not None,
+        liked=filters.liked_by is not None,
+    )
     return shape, values
 
 
@@ -108,6 +126,12 @@ def _filters(shape: _ListShape, *, tags_from: int = 0) -> list[ColumnElement[boo
     elif shape.author == "name":
         username = bindparam("author_name", type_=String())
         conditions.append(Post.author_id == users_queries.id_by_username_query(username))
+    if shape.followed:
+        follower = bindparam("followed_by", type_=Post.author_id.type)
+        conditions.append(Post.author_id.in_(users_queries.followed_ids_query(follower)))
+    if shape.liked:
+        liker = users_queries.id_by_username_query(bindparam("liked_by_name", type_=String()))
+        conditions.append(Post.id.in_(reactions_queries.liked_post_ids_query(liker)))
     # Posts carrying all of them: one semi-join per tag, on the (tag_id, post_id) index.
     conditions += [
         Post.id.in_(tags_queries.posts_with_tag(n)) for n in range(tags_from, shape.tags)

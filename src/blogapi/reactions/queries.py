@@ -4,7 +4,7 @@ that post reads put beside their columns."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, Select, exists, select
 
 from blogapi.reactions.models import Bookmark, PostLike
 
@@ -25,3 +25,8 @@ def bookmarked_at(user_id: uuid.UUID, post_id: ColumnElement[uuid.UUID]) -> Colu
         .where(Bookmark.user_id == user_id, Bookmark.post_id == post_id)
         .scalar_subquery()
     )
+
+
+def liked_post_ids_query(user_id: UserId) -> Select[uuid.UUID]:
+    """The ids of the posts `user_id` likes, for list filters (`liked_by`)."""
+    return select(PostLike.post_id).where(PostLike.user_id == user_id)

@@ -47,3 +47,13 @@ async def unbookmark(post: VisiblePost, user: CurrentUser, session: SessionDep) 
 async def my_bookmarks(user: CurrentUser, session: SessionDep, page: PageDep) -> Response:
     """Posts you bookmarked and can still see, the most recently bookmarked first."""
     return json_response(await posts_lists.list_bookmarked(session, user, page))
+
+
+@router.get(
+    "/feed",
+    response_model=Page[PostSummary],
+)
+async def my_feed(user: CurrentUser, session: SessionDep, page: PageDep) -> Response:
+    """Public posts of the accounts you follow (`PUT /users/{ref}/follow`), newest first."""
+    filters = posts_lists.PostFilters(followed_by=user.id)
+    return json_response(await posts_lists.list_posts(session, filters, page, user))

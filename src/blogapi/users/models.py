@@ -1,11 +1,12 @@
 import enum
+import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blogapi.core.config import Role
-from blogapi.core.db import Base, IdMixin, TimestampMixin
+from blogapi.core.db import Base, IdMixin, TimestampMixin, utcnow
 
 
 class UserStatus(enum.StrEnum):
@@ -48,3 +49,23 @@ class User(IdMixin, TimestampMixin, Base):
     def has_role(self, role: Role) -> bool:
         """True when the user's role is `role` or above it."""
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[role]
+
+
+class Follow(Base):
+    """A reader following an author: their posts make the reader's feed."""
+
+    __tablename__ = "follows"
+    # The pair is the key (follower first: "whom do I follow"); the followee's own index
+    # answers "who follows me" and the cascade of an account's deletion.
+    __table_args__ = (
+        CheckConstraint("follower_id <> followee_id", name="not_self"),
+        Index("ix_follows_followee_id", "followee_id"),
+    )
+
+    follower_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    followee_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,16 +4,16 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.selectable import ScalarSelect, Select
 
 from blogapi.core.config import Role
 from blogapi.core.db import escape_like
 from blogapi.core.errors import NotFound
 from blogapi.core.pagination import PageParams, rows_page
-from blogapi.users.models import User, UserStatus
+from blogapi.users.models import Follow, User, UserStatus
 from blogapi.users.schemas import USERNAME_PATTERN
 
 
@@ -88,3 +88,18 @@ def author_columns() -> list[ColumnElement[Any]]:
         User.display_name.label("author_display_name"),
         User.avatar_url.label("author_avatar_url"),
     ]
+
+
+async def is_following(session: AsyncSession, follower: User | None, followee: User) -> bool | None:
+    """Whether `follower` follows `followee`; None for an anonymous reader."""
+    if follower is None:
+        return None
+    found = await session.scalar(
+        select(exists().where(Follow.follower_id == follower.id, Follow.followee_id == followee.id))
+    )
+    return bool(found)
+
+
+def followed_ids_query(follower_id: ColumnElement[uuid.UUID]) -> Select[uuid.UUID]:
+    """The ids of the authors `follower_id` follows (by the pair's key), for feed filters."""
+    return select(Follow.followee_id).where(Follow.follower_id == follower_id)

@@ -3,16 +3,16 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.config import Role, Settings
-from blogapi.core.db import connection_released, utcnow
+from blogapi.core.db import connection_released, insert_or_ignore, utcnow
 from blogapi.core.errors import Conflict, Forbidden, ValidationFailed
 from blogapi.core.security import hash_password, verify_password
 from blogapi.users.errors import EmailTaken, UsernameTaken
-from blogapi.users.models import User, UserStatus
+from blogapi.users.models import Follow, User, UserStatus
 from blogapi.users.passwords import check_password_policy
 from blogapi.users.schemas import UserCreate, UserUpdate
 
@@ -167,3 +167,21 @@ async def change_status(
     user.status = status.value
     await session.flush()
     return user
+
+
+async def follow(session: AsyncSession, follower: User, followee: User) -> None:
+    """Follow an author (idempotent). ON CONFLICT DO NOTHING: twenty racing follows make
+    one row. Following yourself is a 400."""
+    if follower.id == followee.id:
+        raise ValidationFailed.on_field("user", "You cannot follow yourself")
+    row = {"follower_id": follower.id, "followee_id": followee.id, "created_at": utcnow()}
+    await insert_or_ignore(session, Follow, [row])
+
+
+async def unfollow(session: AsyncSession, follower: User, followee: User) -> None:
+    """Stop following (idempotent); yourself is a 400, as for `follow`."""
+    if follower.id == followee.id:
+        raise ValidationFailed.on_field("user", "You cannot follow yourself")
+    await session.execute(
+        delete(Follow).where(Follow.follower_id == follower.id, Follow.followee_id == followee.id)
+    )
