@@ -41,11 +41,13 @@ async def test_renaming_to_an_existing_tag_merges_them(
     response = await client.patch(f"{TAGS}/py", json={"name": "Python"}, headers=editor.headers)
     assert response.status_code == 200, response.text
     # The tag keeps its slug and takes the spelling the editor wrote.
+    feed = "http://127.0.0.1:8000/feeds/tags/python"
     assert response.json() | {"created_at": None} == {
         "slug": "python",
         "name": "Python",
         "post_count": 3,
         "created_at": None,
+        "feeds": {"rss": f"{feed}.rss", "atom": f"{feed}.atom", "json": f"{feed}.json"},
     }
     assert (await client.get(f"{TAGS}/py")).status_code == 404
     python = {"slug": "python", "name": "Python"}

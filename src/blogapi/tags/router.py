@@ -3,8 +3,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from blogapi.auth.dependencies import ReadWriteLimit, require_role
-from blogapi.core.config import Role
+from blogapi.core.config import Role, Settings, SettingsDep
 from blogapi.core.db import SessionDep
+from blogapi.core.feed_links import feed_links
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
@@ -26,31 +27,44 @@ TagSlug = Annotated[
 Editor = Annotated[User, Depends(require_role(Role.EDITOR))]
 
 
-def _out(tag: Tag, post_count: int) -> TagOut:
-    return TagOut(slug=tag.slug, name=tag.name, post_count=post_count, created_at=tag.created_at)
+def _out(tag: Tag, post_count: int, settings: Settings) -> TagOut:
+    return TagOut(
+        slug=tag.slug,
+        name=tag.name,
+        post_count=post_count,
+        created_at=tag.created_at,
+        feeds=feed_links(settings.public_base_url, f"tags/{tag.slug}"),
+    )
 
 
 @router.get("", response_model=Page[TagOut])
-async def list_tags(request: Request, session: SessionDep, page: PageDep) -> Response:
+async def list_tags(
+    request: Request, session: SessionDep, settings: SettingsDep, page: PageDep
+) -> Response:
     """Tags with published posts, the most used first."""
     rows, total = await queries.list_tags(session, page, posts_access.public_post_ids())
-    items = [_out(tag, count) for tag, count in rows]
+    items = [_out(tag, count, settings) for tag, count in rows]
     return cacheable_json(request, Page[TagOut].build(items, page, total))
 
 
 @router.get("/{slug}", response_model=TagOut)
-async def read_tag(request: Request, slug: TagSlug, session: SessionDep) -> Response:
+async def read_tag(
+    request: Request, slug: TagSlug, session: SessionDep, settings: SettingsDep
+) -> Response:
     """A tag by slug, or by name in any case."""
     tag, count = await queries.get_tag(session, slug, posts_access.public_post_ids())
-    return cacheable_json(request, _out(tag, count))
+    return cacheable_json(request, _out(tag, count, settings))
 
 
 @router.patch("/{slug}")
 async def rename_tag(
-    slug: TagSlug, data: TagRename, session: SessionDep, _editor: Editor
+    slug: TagSlug, data: TagRename, session: SessionDep, settings: SettingsDep, _editor: Editor
 ) -> TagOut:
     """Editors: rename a tag (a new name, a new slug), respell it (the same name in another
     case, the same slug), or merge it into the tag that already has the new name."""
     tag, _ = await queries.get_tag(session, slug, posts_access.public_post_ids())
     renamed = await service.rename(session, tag, data.name)
-    return _out(*await queries.get_tag(session, renamed.slug, posts_access.public_post_ids()))
+    renamed_tag, count = await queries.get_tag(
+        session, renamed.slug, posts_access.public_post_ids()
+    )
+    return _out(renamed_tag, count, settings)

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from blogapi.core.feed_links import FeedLinks
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
 from blogapi.tags.naming import MAX_NAME_LENGTH, MAX_SLUG_LENGTH, clean_name
 
@@ -31,6 +32,7 @@ class TagSummary(OutModel):
 class TagOut(TagSummary):
     post_count: int = Field(description="Published posts carrying it")
     created_at: UTCTimestamp
+    feeds: FeedLinks = Field(description="Its posts as RSS, Atom and JSON Feed")
 
 
 class TagRename(StrictModel):
