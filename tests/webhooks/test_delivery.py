@@ -124,6 +124,7 @@ async def test_both_secrets_sign_during_a_rotation_then_only_the_new_one(
     await deliver(app)
 
     assert rotated.status_code == 200, rotated.text
+    assert rotated.headers["cache-control"] == "no-store, no-transform"
     assert new != old
     assert new.startswith("whsec_")
     [during] = _requests(receiver)

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+import time_machine
 from factories import assert_error, signed_in
 from fastapi import FastAPI
 from pytest_httpserver import HTTPServer
@@ -13,6 +14,7 @@ from werkzeug import Request, Response
 
 from blogapi.core.config import Role
 from blogapi.core.db import utcnow
+from blogapi.webhooks import delivery
 
 from .receivers import WEBHOOKS, create_webhook, deliver, record_event, worker_settings
 
@@ -173,3 +175,29 @@ async def test_recover_refuses_a_future_or_too_old_since(
     )
 
     assert_error(response, 400, "VALIDATION_ERROR", field="since")
+
+
+async def test_the_log_is_kept_for_the_retention_days_then_purged(
+    app: FastAPI, client: httpx.AsyncClient, receiver: HTTPServer
+) -> None:
+    receiver.expect_request("/ok").respond_with_data("ok")
+    receiver.expect_request("/down").respond_with_data("no", status=500)
+    admin = await signed_in(app, client, role=Role.ADMIN)
+    ok = await create_webhook(client, admin, receiver.url_for("/ok"))
+    down = await create_webhook(client, admin, receiver.url_for("/down"))
+    await record_event(app, "post.published")
+    await deliver(app)
+    settings = app.state.settings
+    days = settings.webhook_log_retention_days
+
+    purged = []
+    for age in (days - 1, days + 1):
+        with time_machine.travel(utcnow() + timedelta(days=age)):
+            async with app.state.sessionmaker() as session:
+                purged.append(await delivery.purge_log(session, settings))
+                await session.commit()
+
+    assert purged == [0, 1]
+    assert (await _listing(client, admin, ok["id"]))["data"] == []
+    [waiting] = (await _listing(client, admin, down["id"]))["data"]
+    assert waiting["status"] == "failed"  # still to be retried: not purged

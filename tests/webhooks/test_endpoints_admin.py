@@ -23,8 +23,15 @@ async def test_an_admin_adds_an_endpoint_and_sees_its_secret_once(
 ) -> None:
     admin = await signed_in(app, client, role=Role.ADMIN)
 
-    created = await create_webhook(client, admin, URL, ["post.published"], description="site")
+    response = await client.post(
+        WEBHOOKS,
+        json={"url": URL, "events": ["post.published"], "description": "site"},
+        headers=admin.headers,
+    )
+    created = response.json()
 
+    assert response.status_code == 201, response.text
+    assert response.headers["cache-control"] == "no-store, no-transform"
     secret = created["secret"]
     assert secret.startswith("whsec_")
     assert len(base64.b64decode(secret.removeprefix("whsec_"))) == 32

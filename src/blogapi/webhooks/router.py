@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 from blogapi.auth.dependencies import AdminUser, ReadWriteLimit
 from blogapi.core.config import SettingsDep
 from blogapi.core.db import SessionDep
+from blogapi.core.http_cache import CarriesSecrets
 from blogapi.core.routing import API_PREFIX, JSONRoute
 from blogapi.webhooks import catalogue, queries, rendering, service
 from blogapi.webhooks.dependencies import AdminEndpoint, EndpointDelivery
@@ -48,7 +49,7 @@ async def event_types(_admin: AdminUser) -> EventTypeList:
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[CarriesSecrets])
 async def create_webhook(
     data: WebhookCreate, admin: AdminUser, session: SessionDep, settings: SettingsDep
 ) -> WebhookCreated:
@@ -83,7 +84,7 @@ async def delete_webhook(endpoint: AdminEndpoint, session: SessionDep) -> None:
     await service.delete_endpoint(session, endpoint)
 
 
-@router.post("/{endpoint_id}/rotate-secret")
+@router.post("/{endpoint_id}/rotate-secret", dependencies=[CarriesSecrets])
 async def rotate_secret(
     endpoint: AdminEndpoint, session: SessionDep, settings: SettingsDep
 ) -> SecretOut:

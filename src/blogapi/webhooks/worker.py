@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import structlog
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Environment, Settings
@@ -23,6 +24,7 @@ from blogapi.webhooks.models import DeliveryStatus, WebhookEndpoint
 log = structlog.get_logger("blogapi.webhooks")
 
 PURGE_EVERY_SECONDS = 3600.0
+FAN_OUT_BATCH = 200
 
 
 @contextlib.asynccontextmanager
@@ -42,8 +44,7 @@ async def run_once(
     batch: int = 20,
 ) -> int:
     """Fan out new events, then send a batch of due deliveries; how many were tried."""
-    async with _writing(sessionmaker) as session:
-        await delivery.fan_out(session, window_days=settings.webhook_log_retention_days)
+    await _fan_out(sessionmaker, settings)
     async with _writing(sessionmaker) as session:
         claimed = await delivery.claim(session, settings, limit=batch)
     if claimed:
@@ -59,6 +60,23 @@ async def run_once(
     async with sessionmaker() as session:
         metrics.BACKLOG.set(await queries.backlog(session))
     return len(claimed)
+
+
+async def _fan_out(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    """Every event not yet fanned out, a batch a transaction."""
+    while True:
+        try:
+            async with _writing(sessionmaker) as session:
+                taken = await delivery.fan_out(
+                    session, limit=FAN_OUT_BATCH, window_days=settings.webhook_log_retention_days
+                )
+        except IntegrityError:
+            # Another worker fanned out some of these events meanwhile: its marks (the
+            # primary key of webhook_fanouts) kept them from going twice. The rest next pass.
+            log.info("webhook_fan_out_raced")
+            return
+        if taken < FAN_OUT_BATCH:
+            return
 
 
 async def _deliver(
