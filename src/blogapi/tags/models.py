@@ -18,8 +18,8 @@ class Tag(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
     name_key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # When a post last left this tag (the tag taken off it): its feed's Last-Modified must
-    # move then, though no post in it changed.
+    # When the tag's feed last changed with none of its posts changing (a post taken off the
+    # tag, the tag renamed): its feed's Last-Modified must move then.
     posts_left_at: Mapped[datetime | None]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blogapi.core.db import insert_or_ignore, new_id, utcnow
 from blogapi.core.errors import Conflict
+from blogapi.events import service as events_service
 from blogapi.tags.models import PostTag, Tag
 from blogapi.tags.naming import name_key, numbered, slug_of
 
@@ -20,13 +21,19 @@ CREATE_PASSES = 4
 async def set_post_tags(session: AsyncSession, post_id: uuid.UUID, names: Sequence[str]) -> None:
     """Make the tags named `names` (cleaned names) the post's. A name that is another tag's
     in any case is that tag, which keeps its first name; the others are made (race-safe)."""
-    await session.execute(delete(PostTag).where(PostTag.post_id == post_id))
-    if not names:
-        return
-    tag_ids = await _tags_named(session, names)
-    await insert_or_ignore(
-        session, PostTag, [{"post_id": post_id, "tag_id": tag_id} for tag_id in tag_ids]
+    unlinked = await session.scalars(
+        delete(PostTag).where(PostTag.post_id == post_id).returning(PostTag.tag_id),
+        execution_options={"synchronize_session": False},
     )
+    before = set(unlinked)
+    tag_ids = await _tags_named(session, names) if names else []
+    if tag_ids:
+        await insert_or_ignore(
+            session, PostTag, [{"post_id": post_id, "tag_id": tag_id} for tag_id in tag_ids]
+        )
+    if left := before.difference(tag_ids):
+        # The tag's feed lost a post though no post in it changed: its Last-Modified moves.
+        await session.execute(update(Tag).where(Tag.id.in_(left)).values(posts_left_at=utcnow()))
 
 
 async def _ids_by_key(session: AsyncSession, keys: Collection[str]) -> dict[str, uuid.UUID]:
@@ -81,17 +88,18 @@ async def rename(session: AsyncSession, tag: Tag, new_name: str) -> Tag:
     """Give a tag a new name (a cleaned one). The same name in another case respells it; a
     name another tag has merges this one into that tag, which takes this spelling; a new
     name gets the slug it reads as."""
+    previous = {"slug": tag.slug, "name": tag.name}
     key = name_key(new_name)
     if key == tag.name_key:
         tag.name = new_name
         await session.flush()
-        return tag
+        return await _updated(session, tag, previous, merged=False)
     target = await session.scalar(select(Tag).where(Tag.name_key == key))
     if target is not None:
         await _merge(session, tag, target)
         target.name = new_name
         await session.flush()
-        return target
+        return await _updated(session, target, previous, merged=True)
     (tag.slug,) = await free_slugs(session, [slug_of(new_name)], mine=tag.id)
     tag.name, tag.name_key = new_name, key
     try:
@@ -99,6 +107,25 @@ async def rename(session: AsyncSession, tag: Tag, new_name: str) -> Tag:
             await session.flush()
     except IntegrityError:
         raise Conflict("Another tag took this name or slug meanwhile; send it again") from None
+    return await _updated(session, tag, previous, merged=False)
+
+
+async def _updated(
+    session: AsyncSession, tag: Tag, previous: dict[str, str], *, merged: bool
+) -> Tag:
+    """`tag.updated`: the tag now, what the renamed one was, and whether it was merged into
+    this one (its posts moved here, it is gone)."""
+    if not merged and previous == {"slug": tag.slug, "name": tag.name}:
+        return tag  # nothing changed
+    # Its feed reads differently now (the tag's name in every item): Last-Modified moves.
+    tag.posts_left_at = utcnow()
+    await session.flush()
+    data = {
+        "tag": {"slug": tag.slug, "name": tag.name},
+        "previous": previous,
+        "merged": merged,
+    }
+    await events_service.record(session, "tag.updated", data, subject_id=tag.id)
     return tag
 
 
