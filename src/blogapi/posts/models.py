@@ -52,6 +52,8 @@ class Post(IdMixin, TimestampMixin, Base):
             postgresql_where=text(PUBLIC_FEED_PREDICATE),
             sqlite_where=text(PUBLIC_FEED_PREDICATE),
         ),
+        # The newest change of any post: a feed's Last-Modified (feeds/queries.py).
+        Index("ix_posts_updated_at", "updated_at"),
         # The posts the announcer has still to announce, by when they are due: a few rows.
         Index(
             "ix_posts_unannounced",

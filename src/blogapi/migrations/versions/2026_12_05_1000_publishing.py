@@ -8,6 +8,7 @@ Create Date: 2026-12-05 10:00:00+00:00
 - `posts.announced_at`: when the post's publication was announced; posts already public are
   marked announced now (they were, in effect, before there was an announcer), so an upgrade
   announces nothing old. A partial index holds the posts still to announce.
+- `ix_posts_updated_at`: a feed's Last-Modified is the newest change of its posts.
 - `posts.views_count`, `post_view_daily`: views flushed from the counters.
 - `preview_links`: shareable draft previews (only the token's hash).
 - `tags.posts_left_at`: when a post last left the tag, for its feed's Last-Modified.
@@ -55,6 +56,8 @@ def upgrade() -> None:
         postgresql_where=sa.text(UNANNOUNCED),
         sqlite_where=sa.text(UNANNOUNCED),
     )
+
+    op.create_index("ix_posts_updated_at", "posts", ["updated_at"])
 
     op.create_table(
         "post_view_daily",
@@ -107,6 +110,7 @@ def downgrade() -> None:
     op.drop_index("ix_post_view_daily_day", table_name="post_view_daily")
     op.drop_table("post_view_daily")
     op.drop_index("ix_posts_unannounced", table_name="posts")
+    op.drop_index("ix_posts_updated_at", table_name="posts")
     op.execute("ALTER TABLE posts DROP COLUMN views_count")
     op.execute("ALTER TABLE posts DROP COLUMN announced_at")
     op.drop_index("ix_events_subject_id", table_name="events")
