@@ -16,6 +16,7 @@ from blogapi import __version__
 from blogapi.core.config import Role
 from blogapi.core.db import utcnow
 from blogapi.events import service as events_service
+from blogapi.webhooks.catalogue import EVENT_TYPES
 
 from .receivers import WEBHOOKS, create_webhook, deliver, record_event, verify
 
@@ -183,3 +184,26 @@ async def test_a_test_message_needs_an_admin_and_a_known_endpoint(
 
     assert_error(forbidden, 403, "FORBIDDEN")
     assert_error(unknown, 404, "NOT_FOUND")
+
+
+async def test_every_event_type_fires_once_per_subscribed_endpoint(
+    app: FastAPI, client: httpx.AsyncClient, receiver: HTTPServer
+) -> None:
+    receiver.expect_request("/all").respond_with_data("ok")
+    receiver.expect_request("/some").respond_with_data("ok")
+    admin = await signed_in(app, client, role=Role.ADMIN)
+    await create_webhook(client, admin, receiver.url_for("/all"), ["*"])
+    some = ["post.updated", "comment.hidden", "tag.updated"]
+    await create_webhook(client, admin, receiver.url_for("/some"), some)
+    types = sorted(EVENT_TYPES - {"webhook.test"})
+
+    for type_ in types:
+        await record_event(app, type_)
+    while await deliver(app):  # at most 4 in flight per endpoint: a few passes
+        pass
+
+    got: dict[str, list[str]] = {"/all": [], "/some": []}
+    for request, _ in receiver.log:
+        got[request.path].append(request.json["type"])
+    assert sorted(got["/all"]) == types
+    assert sorted(got["/some"]) == sorted(some)

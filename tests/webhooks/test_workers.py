@@ -44,6 +44,17 @@ async def _drain(sessionmaker: async_sessionmaker[AsyncSession], settings: Setti
         await asyncio.sleep(0.01)
 
 
+async def _both(
+    first: async_sessionmaker[AsyncSession],
+    second: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    """Two workers at once; if one fails, the other is stopped too (not left running)."""
+    async with asyncio.TaskGroup() as group:
+        group.create_task(_drain(first, settings))
+        group.create_task(_drain(second, settings))
+
+
 class Tally:
     """Counts each webhook-id, and the most requests seen in flight at once."""
 
@@ -79,7 +90,7 @@ async def test_two_workers_never_send_one_attempt_twice(
     settings = worker_settings(app, webhook_max_in_flight_per_endpoint=50)
 
     async with _process(settings) as first, _process(settings) as second:
-        await asyncio.gather(_drain(first, settings), _drain(second, settings))
+        await _both(first, second, settings)
 
     assert sum(tally.ids.values()) == 30  # 15 events, 2 endpoints
     assert set(tally.ids.values()) == {2}  # each message once per endpoint
@@ -98,7 +109,7 @@ async def test_an_endpoint_never_has_more_requests_in_flight_than_allowed(
     settings = worker_settings(app, webhook_max_in_flight_per_endpoint=2)
 
     async with _process(settings) as first, _process(settings) as second:
-        await asyncio.gather(_drain(first, settings), _drain(second, settings))
+        await _both(first, second, settings)
 
     assert sum(tally.ids.values()) == 8
     assert tally.most == 2
@@ -139,3 +150,28 @@ async def test_a_worker_killed_mid_delivery_loses_nothing(
     listing = await client.get(f"{WEBHOOKS}/{endpoint['id']}/deliveries", headers=admin.headers)
     [delivery] = listing.json()["data"]
     assert delivery["status"] == "succeeded"
+
+
+async def test_make_run_delivers_in_development_only(
+    app: FastAPI, client: httpx.AsyncClient, receiver: HTTPServer
+) -> None:
+    receiver.expect_request("/hook").respond_with_data("ok")
+    admin = await signed_in(app, client, role=Role.ADMIN)
+    await create_webhook(client, admin, receiver.url_for("/hook"))
+    await record_event(app, "post.published")
+    sessionmaker = app.state.sessionmaker
+
+    production_like = worker.start_dev_webhook_worker(worker_settings(app), sessionmaker)
+    development = worker_settings(app, environment="development", worker_poll_seconds=0.05)
+    task = worker.start_dev_webhook_worker(development, sessionmaker)
+    assert task is not None
+    try:
+        for _ in range(100):
+            if receiver.log:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await task.stop()
+
+    assert production_like is None
+    assert len(receiver.log) == 1
