@@ -19,10 +19,18 @@ _REF = {
     "properties": {"id": _UUID, "slug": {"type": "string"}},
     "required": ["id", "slug"],
 }
+# A created comment carries the comment as readers see it; a hidden or deleted one only
+# where it is.
 _COMMENT = {
     "type": "object",
-    "properties": {"id": _UUID, "post": _REF},
-    "required": ["id", "post"],
+    "properties": {"id": _UUID, "post_id": _UUID},
+    "required": ["id", "post_id"],
+}
+_COMMENT_DATA = ({"comment": _COMMENT, "post": _REF}, ["comment", "post"])
+_TAG = {
+    "type": "object",
+    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+    "required": ["slug", "name"],
 }
 _POST_FIELDS = ["title", "summary", "content", "slug", "tags"]
 
@@ -38,19 +46,13 @@ _TYPES: dict[str, tuple[str, dict[str, Any], list[str]]] = {
     "post.scheduled": ("A post was given a publication date to come", {}, []),
     "post.submitted": ("A post was submitted for review", {}, []),
     "post.deleted": ("A post was deleted", {"post": _REF}, ["post"]),
-    "comment.created": ("A comment was written", {"comment": _COMMENT}, ["comment"]),
-    "comment.hidden": ("A comment was hidden by a moderator", {"comment": _COMMENT}, ["comment"]),
-    "comment.deleted": ("A comment was deleted", {"comment": _COMMENT}, ["comment"]),
+    "comment.created": ("A comment was written", *_COMMENT_DATA),
+    "comment.hidden": ("A comment was hidden by a moderator", *_COMMENT_DATA),
+    "comment.deleted": ("A comment was deleted", *_COMMENT_DATA),
     "tag.updated": (
-        "A tag was renamed or described anew",
-        {
-            "tag": {
-                "type": "object",
-                "properties": {"id": _UUID, "slug": {"type": "string"}, "name": {"type": "string"}},
-                "required": ["id", "slug", "name"],
-            }
-        },
-        ["tag"],
+        "A tag was renamed, or another merged into it (its posts moved here, it is gone)",
+        {"tag": _TAG, "previous": _TAG, "merged": {"type": "boolean"}},
+        ["tag", "previous", "merged"],
     ),
     "webhook.test": (
         "Sent on request (POST /webhooks/{id}/test), to this endpoint only",
