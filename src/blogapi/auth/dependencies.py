@@ -51,8 +51,12 @@ class RevokedSessions:
 
     def __init__(self, settings: Settings) -> None:
         self.interval = settings.session_revocation_poll_seconds
-        # An access token outlives its session's end by its lifetime at most.
-        self.keep = timedelta(seconds=settings.access_token_ttl_seconds) + self.OVERLAP
+        # An access token outlives its session's end by its lifetime at most (RealWorld's
+        # tokens live longer: they have no refresh).
+        longest = settings.access_token_ttl_seconds
+        if settings.realworld_enabled:
+            longest = max(longest, settings.realworld_token_ttl_seconds)
+        self.keep = timedelta(seconds=longest) + self.OVERLAP
         self.revoked: dict[uuid.UUID, datetime] = {}
         self.looked_at: datetime | None = None
         self.next_look = 0.0  # time.monotonic() after which the view is stale

@@ -52,8 +52,10 @@ async def _issue(
     *,
     family: RefreshToken | None = None,
     raw: str | None = None,
+    access_ttl_seconds: int | None = None,
 ) -> IssuedTokens:
-    """A new session (no `family`), or the refresh token `raw` that succeeds `family`."""
+    """A new session (no `family`), or the refresh token `raw` that succeeds `family`; the
+    access token lives `access_ttl_seconds` (ACCESS_TOKEN_TTL_SECONDS unless given)."""
     now = utcnow()
     raw = raw or new_opaque_token()
     token = RefreshToken(
@@ -70,8 +72,23 @@ async def _issue(
     )
     session.add(token)
     await session.flush()
-    access = encode_access_token(settings, user.id, token.family_id, user.auth_version)
-    return IssuedTokens(access, raw, settings.access_token_ttl_seconds, user)
+    ttl = settings.access_token_ttl_seconds if access_ttl_seconds is None else access_ttl_seconds
+    access = encode_access_token(
+        settings, user.id, token.family_id, user.auth_version, ttl_seconds=ttl
+    )
+    return IssuedTokens(access, raw, ttl, user)
+
+
+async def start_session(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    client: ClientInfo,
+    *,
+    access_ttl_seconds: int | None = None,
+) -> IssuedTokens:
+    """A new session for an account just created or whose credentials just changed."""
+    return await _issue(session, settings, user, client, access_ttl_seconds=access_ttl_seconds)
 
 
 async def login(
@@ -81,6 +98,8 @@ async def login(
     password: str,
     client: ClientInfo,
     limiter: RateLimiter,
+    *,
+    access_ttl_seconds: int | None = None,
 ) -> IssuedTokens:
     """Same answer, in about the same time, for an unknown account and a wrong password.
 
@@ -108,7 +127,7 @@ async def login(
         raise AccountDisabled()
     if new_hash is not None:  # an older algorithm or parameters: upgrade the stored hash
         user.password_hash = new_hash
-    return await _issue(session, settings, user, client)
+    return await _issue(session, settings, user, client, access_ttl_seconds=access_ttl_seconds)
 
 
 async def refresh(
@@ -269,3 +288,12 @@ async def change_password(
     if keep_session is not None:
         conditions.append(RefreshToken.family_id != keep_session)
     await _revoke_families(session, *conditions)
+
+
+async def replace_password(
+    session: AsyncSession, settings: Settings, user: User, new_password: str, *, field: str
+) -> None:
+    """A new password on a signed-in token alone (RealWorld's PUT /user has no current
+    password): the core's password rules apply, and every session and access token ends."""
+    await users_service.set_password(session, settings, user, new_password, field=field)
+    await _revoke_families(session, RefreshToken.user_id == user.id)

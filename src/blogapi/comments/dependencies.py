@@ -29,7 +29,7 @@ async def _own_comment(comment_id: CommentId, session: SessionDep, user: Current
     return found.comment
 
 
-async def _removable_comment(
+async def removable_comment(
     comment_id: CommentId, session: SessionDep, user: CurrentUser
 ) -> Comment:
     # Its author may take back a comment that moderators hid (others cannot see it: 404).
@@ -50,5 +50,5 @@ async def _moderated_comment(
 
 CommentablePost = Annotated[Post, Depends(_commentable_post)]
 OwnComment = Annotated[Comment, Depends(_own_comment)]
-RemovableComment = Annotated[Comment, Depends(_removable_comment)]
+RemovableComment = Annotated[Comment, Depends(removable_comment)]
 ModeratedComment = Annotated[Comment, Depends(_moderated_comment)]

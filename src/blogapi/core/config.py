@@ -161,6 +161,13 @@ class Settings(BaseSettings):
     webhook_log_retention_days: int = Field(default=30, ge=1, le=3650)
     # Exact host names a receiver may have although they resolve to private addresses.
     webhook_allowed_private_hosts: Annotated[list[str], NoDecode] = []
+    # RealWorld (Conduit) compatibility (realworld/): where it is served, and how long its
+    # tokens live (Conduit has no refresh: a token is a whole sign-in).
+    realworld_enabled: bool = True
+    realworld_prefix: str = Field(
+        default="/realworld/api", pattern=r"^(/[A-Za-z0-9._~-]+)+$", max_length=100
+    )
+    realworld_token_ttl_seconds: int = Field(default=604_800, ge=60, le=30 * 86_400)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -240,6 +247,16 @@ class Settings(BaseSettings):
             host = f"[{host}]" if ":" in host else host
             data = {**data, "public_base_url": f"http://{host}:{data.get('port') or 8000}"}
         return data
+
+    @field_validator("realworld_prefix")
+    @classmethod
+    def _check_realworld_prefix(cls, value: str) -> str:
+        # Its own subtree: the Conduit error shape is given to every path under it.
+        if value == "/api" or value.startswith(("/api/", "/docs", "/redoc", "/openapi")):
+            raise ValueError("must not overlap the API's own paths (/api/v1, /docs, ...)")
+        if any(part in (".", "..") for part in value.split("/")):
+            raise ValueError("must not contain . or .. segments")
+        return value
 
     @model_validator(mode="after")
     def _check_secret(self) -> "Settings":

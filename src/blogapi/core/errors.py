@@ -198,7 +198,10 @@ def error_response(
 
 
 def _field_name(loc: tuple[Any, ...]) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    # Only the leading source: a field may itself be named `body` (RealWorld's articles).
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
     return ".".join(parts) or None
 
 

@@ -106,13 +106,20 @@ class AccessClaims:
 
 
 def encode_access_token(
-    settings: Settings, user_id: uuid.UUID, session_id: uuid.UUID, auth_version: int
+    settings: Settings,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    auth_version: int,
+    *,
+    ttl_seconds: int | None = None,
 ) -> str:
+    """An access token living `ttl_seconds` (ACCESS_TOKEN_TTL_SECONDS unless given)."""
     now = datetime.now(UTC)
+    ttl = settings.access_token_ttl_seconds if ttl_seconds is None else ttl_seconds
     claims = {
         "sub": str(user_id),
         "iat": now,
-        "exp": now + timedelta(seconds=settings.access_token_ttl_seconds),
+        "exp": now + timedelta(seconds=ttl),
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "jti": secrets.token_urlsafe(16),

@@ -1,7 +1,7 @@
 """Writing posts: create, edit with revisions and optimistic concurrency, status moves, delete."""
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -70,8 +70,8 @@ def _published_at(requested: datetime | None, current: datetime | None) -> datet
     return requested or current or utcnow()
 
 
-async def _insert_with_unique_slug(session: AsyncSession, post: Post, title: str) -> None:
-    """Take the title's slug, or the first free `-2`, `-3`...; a racing insert just moves on."""
+async def _slugs_of_title(session: AsyncSession, title: str) -> tuple[Iterator[str], set[str]]:
+    """The title's slug and its `-2`, `-3`... in order, and those of them already taken."""
     base = slugify(title) or "post"
     taken = set(
         await session.scalars(
@@ -79,6 +79,25 @@ async def _insert_with_unique_slug(session: AsyncSession, post: Post, title: str
         )
     )
     candidates = (base if n == 1 else with_suffix(base, n) for n in range(1, 10**6))
+    return candidates, taken
+
+
+async def slug_for_title(session: AsyncSession, post: Post, title: str) -> str:
+    """The slug `post` takes for a new `title` (RealWorld re-slugs on a title change): its own
+    when it is already one of the title's, else the first free one. Saved with `update_post`
+    (`slug`), whose unique index has the last word on a race."""
+    candidates, taken = await _slugs_of_title(session, title)
+    for candidate in candidates:
+        if candidate == post.slug:
+            return candidate
+        if candidate not in taken and candidate not in RESERVED_SLUGS:
+            return candidate
+    raise ValidationFailed.on_field("title", "No free slug for this title")
+
+
+async def _insert_with_unique_slug(session: AsyncSession, post: Post, title: str) -> None:
+    """Take the title's slug, or the first free `-2`, `-3`...; a racing insert just moves on."""
+    candidates, taken = await _slugs_of_title(session, title)
     attempts = 0
     for candidate in candidates:
         if candidate in taken or candidate in RESERVED_SLUGS:

@@ -103,3 +103,18 @@ async def is_following(session: AsyncSession, follower: User | None, followee: U
 def followed_ids_query(follower_id: ColumnElement[uuid.UUID]) -> Select[uuid.UUID]:
     """The ids of the authors `follower_id` follows (by the pair's key), for feed filters."""
     return select(Follow.followee_id).where(Follow.follower_id == follower_id)
+
+
+async def followed_among(
+    session: AsyncSession, follower: User | None, user_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `user_ids` `follower` follows (none for an anonymous reader): one statement
+    for a page of authors."""
+    if follower is None or not user_ids:
+        return set()
+    rows = await session.scalars(
+        select(Follow.followee_id).where(
+            Follow.follower_id == follower.id, Follow.followee_id.in_(user_ids)
+        )
+    )
+    return set(rows)
