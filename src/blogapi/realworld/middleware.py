@@ -44,6 +44,15 @@ def conduit_field(field: str | None) -> str:
     return FIELD_NAMES.get(parts[0], parts[0])
 
 
+def conduit_status(status: int, code: str | None) -> int:
+    """The status of a core error (`code` None: a body not in the envelope) under the prefix."""
+    if code == "INVALID_CREDENTIALS":
+        return 401
+    if code in TAKEN or (status in (400, 409) and code is not None):
+        return 422
+    return status
+
+
 def conduit_error(status: int, body: bytes) -> tuple[int, dict[str, Any]]:
     """The status and `{"errors": ...}` body for a core error response."""
     try:
@@ -52,15 +61,14 @@ def conduit_error(status: int, body: bytes) -> tuple[int, dict[str, Any]]:
     except (ValueError, KeyError, TypeError):  # not the envelope (a middleware's plain text)
         code, details = None, []
         message = body.decode("utf-8", "replace").strip() or HTTPStatus(status).phrase
+    status = conduit_status(status, code)
     if code == "INVALID_CREDENTIALS":
-        return 401, {"errors": {"email or password": ["is invalid"]}}
+        return status, {"errors": {"email or password": ["is invalid"]}}
     if code in TAKEN:
-        return 422, {"errors": {TAKEN[code]: ["has already been taken"]}}
+        return status, {"errors": {TAKEN[code]: ["has already been taken"]}}
     errors: dict[str, list[str]] = {}
     for detail in details:
         errors.setdefault(conduit_field(detail.get("field")), []).append(str(detail["message"]))
-    if status in (400, 409) and code is not None:  # not the envelope: its status stays
-        status = 422
     return status, {"errors": errors or {"body": [message]}}
 
 
