@@ -88,3 +88,27 @@ async def test_tags_are_the_most_used_names(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert_valid(response.json(), "TagsResponse")
     assert response.json() == {"tags": ["dragons", "training"]}
+
+
+async def test_placeholders_are_left_out_and_replies_shown_oldest_first(
+    client: httpx.AsyncClient,
+) -> None:
+    author = await register(client)
+    article = await create_article(client, author)
+    url = f"{ROOT}/articles/{article['slug']}/comments"
+    bearer = token_headers(author["token"], "Bearer")
+    core = f"/api/v1/posts/{article['slug']}/comments"
+    parent = (await client.post(core, json={"content": "Parent"}, headers=bearer)).json()
+    reply = await client.post(
+        core, json={"content": "Reply", "parent_id": parent["id"]}, headers=bearer
+    )
+    assert reply.status_code == 201
+    later = await client.post(
+        url, json={"comment": {"body": "Later"}}, headers=token_headers(author["token"])
+    )
+    assert (
+        await client.delete(f"/api/v1/comments/{parent['id']}", headers=bearer)
+    ).status_code == 204
+    listed = (await client.get(url)).json()["comments"]
+    assert [c["body"] for c in listed] == ["Reply", "Later"]
+    assert listed[1]["id"] == later.json()["comment"]["id"]

@@ -175,3 +175,29 @@ async def test_a_conduit_token_is_a_session_that_can_be_revoked(
     await asyncio.sleep(app.state.settings.session_revocation_poll_seconds)
     assert_errors(await client.get(f"{ROOT}/user", headers=token_headers(user["token"])), 401)
     assert (await client.get(f"{ROOT}/user", headers=other_headers)).status_code == 200
+
+
+async def test_a_new_email_needs_the_cores_current_password(client: httpx.AsyncClient) -> None:
+    user = await register(client)
+    headers = token_headers(user["token"])
+    change = {"user": {"email": "elsewhere@example.com"}}
+    assert_errors(
+        await client.put(f"{ROOT}/user", json=change, headers=headers), 422, "current_password"
+    )
+    assert (await client.get(f"{ROOT}/user", headers=headers)).json()["user"]["email"] == user[
+        "email"
+    ]
+
+
+async def test_a_follow_made_on_api_v1_shows_here(client: httpx.AsyncClient) -> None:
+    author = await register(client)
+    reader = await register(client)
+    followed = await client.put(
+        f"/api/v1/users/{author['username']}/follow",
+        headers=token_headers(reader["token"], "Bearer"),
+    )
+    assert followed.status_code == 204
+    profile = await client.get(
+        f"{ROOT}/profiles/{author['username']}", headers=token_headers(reader["token"])
+    )
+    assert profile.json()["profile"]["following"] is True
