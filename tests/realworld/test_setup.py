@@ -158,3 +158,16 @@ async def test_get_and_delete_with_a_json_content_type_and_no_body(
     favorite = await client.post(f"{ROOT}/articles/{article['slug']}/favorite", headers=headers)
     assert favorite.status_code == 200
     assert favorite.json()["article"]["favoritesCount"] == 1
+
+
+async def test_a_server_error_keeps_its_status_in_conduits_shape(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("blogapi.realworld.router.tags_queries.list_tags", broken)
+    response = await client.get(f"{ROOT}/tags")
+    body = assert_errors(response, 500)
+    assert "boom" not in response.text
+    assert body == {"errors": {"body": ["Internal server error"]}}
