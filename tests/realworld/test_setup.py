@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from harness import make_settings
 from pydantic import ValidationError
 
+from blogapi.main import create_app
+
 from .conduit import PASSWORD, ROOT, assert_errors, create_article, register, token_headers
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "blogapi" / "realworld"
@@ -171,3 +173,9 @@ async def test_a_server_error_keeps_its_status_in_conduits_shape(
     body = assert_errors(response, 500)
     assert "boom" not in response.text
     assert body == {"errors": {"body": ["Internal server error"]}}
+
+
+@pytest.mark.parametrize("prefix", ["/health", "/media", "/media/files"])
+def test_a_prefix_another_route_owns_stops_start_up(database_url: str, prefix: str) -> None:
+    with pytest.raises(ValueError, match="overlaps"):
+        create_app(make_settings(database_url, realworld_prefix=prefix))

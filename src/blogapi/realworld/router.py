@@ -5,7 +5,8 @@ Tokens are core sign-ins whose access token lives REALWORLD_TOKEN_TTL_SECONDS (C
 no refresh): a session like any other (GET /api/v1/auth/sessions lists it), ended by a
 logout, logout-all or a password change."""
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, FastAPI, Request, Response, status
+from fastapi.routing import iter_route_contexts
 
 from blogapi.auth import service as auth_service
 from blogapi.auth import verification
@@ -25,6 +26,7 @@ from blogapi.core.responses import json_response
 from blogapi.core.routing import JSONRoute
 from blogapi.posts import access as posts_access
 from blogapi.realworld import articles, mappers
+from blogapi.realworld.openapi import install_conduit_docs
 from blogapi.realworld.schemas import (
     LoginUserRequest,
     NewUserRequest,
@@ -164,3 +166,17 @@ async def list_tags(session: SessionDep) -> Response:
 
 
 router.include_router(articles.router)
+
+
+def mount(app: FastAPI, prefix: str) -> None:
+    """Serve the RealWorld API under `prefix`, a subtree of its own (its error shape is given
+    to every path in it): a prefix that another route lies under, or that another route
+    would answer for, stops start-up."""
+    sample = f"{prefix}/articles"
+    for route in iter_route_contexts(app.routes):  # included routers' routes too
+        path = getattr(route, "path", "")
+        regex = getattr(route, "path_regex", None)
+        if path == prefix or path.startswith(f"{prefix}/") or (regex and regex.match(sample)):
+            raise ValueError(f"REALWORLD_PREFIX {prefix} overlaps the route {path}")
+    app.include_router(router, prefix=prefix)
+    install_conduit_docs(app, prefix)
