@@ -127,6 +127,25 @@ async def vacuum_analyze(engine: AsyncEngine) -> None:
         await connection.exec_driver_sql("VACUUM (ANALYZE)")
 
 
+def advance_identities(connection: Connection) -> None:
+    """PostgreSQL: each identity column's sequence goes on after the values imported
+    (`comments.number`): the rows kept their numbers, and the next insert must not take one
+    of them. SQLite's trigger numbers from the table's own max."""
+    if connection.dialect.name != "postgresql":
+        return
+    identities = connection.execute(
+        text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE is_identity = 'YES' AND table_schema = current_schema()"
+        )
+    )
+    for name, key in identities.all():
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{name}', '{key}'), "  # noqa: S608 (the schema's names)
+            f"coalesce((SELECT max({key}) FROM {name}), 0) + 1, false)"
+        )
+
+
 def rebuild_search_indexes(connection: Connection) -> None:
     """SQLite: rebuild every FTS5 index from its content (the triggers filled it row by row;
     a rebuild leaves it as compact as a fresh one, whatever order the rows came in)."""

@@ -15,6 +15,7 @@ from blogapi.media.storage import S3Storage, storage_for
 from blogapi.portability import revisions
 from blogapi.portability.archive import ArchiveReader, Manifest
 from blogapi.portability.database import (
+    advance_identities,
     carried_tables,
     long_run_engine,
     rebuild_search_indexes,
@@ -112,6 +113,7 @@ async def _load(
         reader.finish()
         upgraded = await connection.run_sync(revisions.move, revisions.head())
         await connection.run_sync(rebuild_search_indexes)
+        await connection.run_sync(advance_identities)
     return upgraded.steps
 
 
