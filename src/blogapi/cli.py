@@ -95,14 +95,17 @@ async def _create_admin(settings: Settings, email: str, username: str, password:
 
 
 async def _worker(settings: Settings) -> None:
-    """Deliver email and purge deleted media until SIGTERM or SIGINT; the email in hand is
-    finished first."""
+    """Deliver email and webhooks, announce posts that came due, flush counted views (with
+    Redis) and purge deleted media until SIGTERM or SIGINT; what is in hand is finished first."""
     from blogapi.core.db import create_engine, create_sessionmaker
     from blogapi.core.logging import configure_logging
     from blogapi.mail.transport import transport_for
     from blogapi.mail.worker import run
     from blogapi.media.cleanup import run_purge
     from blogapi.media.storage import storage_for
+    from blogapi.posts import announcer
+    from blogapi.viewcounts.worker import run_view_flusher
+    from blogapi.webhooks.worker import run as run_webhooks
 
     configure_logging(settings.log_level, settings.effective_log_format)
     engine = create_engine(settings)
@@ -115,6 +118,9 @@ async def _worker(settings: Settings) -> None:
         await asyncio.gather(
             run(sessionmaker, transport_for(settings), settings, stop),
             run_purge(sessionmaker, storage_for(settings), settings, stop),
+            announcer.run(sessionmaker, settings, stop),
+            run_view_flusher(sessionmaker, settings, stop),
+            run_webhooks(sessionmaker, settings, stop),
         )
     finally:
         await engine.dispose()

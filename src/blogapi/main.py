@@ -46,15 +46,22 @@ from blogapi.media.router import MEDIA_PATH, files_router
 from blogapi.media.router import router as media_router
 from blogapi.media.storage import storage_for
 from blogapi.pages.router import router as pages_router
+from blogapi.posts.announcer import start_dev_announcer
 from blogapi.posts.render_workers import start_render_workers
 from blogapi.posts.router import router as posts_router
 from blogapi.previews.router import router as previews_router
 from blogapi.reactions.router import router as reactions_router
+from blogapi.realworld.middleware import ConduitMiddleware
+from blogapi.realworld.router import mount as mount_realworld
 from blogapi.search.router import router as search_router
 from blogapi.tags.router import router as tags_router
 from blogapi.users.router import AVATAR_PATH
 from blogapi.users.router import router as users_router
+from blogapi.viewcounts.counter import ViewCounts
 from blogapi.viewcounts.router import router as viewcounts_router
+from blogapi.viewcounts.worker import ViewFlusherStarter
+from blogapi.webhooks.router import router as webhooks_router
+from blogapi.webhooks.worker import start_dev_webhook_worker
 
 if TYPE_CHECKING:  # the SDK is imported only when tracing is on (core/observability.py)
     from opentelemetry.sdk.trace import TracerProvider
@@ -65,6 +72,7 @@ CORS_REQUEST_HEADERS = [
     "If-Match",
     "If-None-Match",
     "X-Request-ID",
+    "X-Requested-With",  # RealWorld front-ends send it
 ]
 CORS_EXPOSED_HEADERS = [
     "ETag",
@@ -87,7 +95,14 @@ OPENAPI_TAGS = [
     {"name": "reactions", "description": "Likes and bookmarks."},
     {"name": "search", "description": "Full-text search and suggestions."},
     {"name": "media", "description": "Image uploads and the files they serve."},
+    {"name": "feeds", "description": "RSS, Atom and JSON Feed of the public posts."},
+    {"name": "webhooks", "description": "Signed event delivery to admins' endpoints."},
     {"name": "admin", "description": "The email outbox."},
+    {
+        "name": "RealWorld",
+        "description": "The RealWorld (Conduit) API under REALWORLD_PREFIX: any Conduit"
+        " front-end runs against it (docs/api.md, RealWorld).",
+    },
 ]
 
 # Routing tries every route in order until one matches (FastAPI 0.165 looks through each
@@ -110,10 +125,16 @@ ROUTERS = (
     pages_router,
     feeds_router,
     previews_router,
+    webhooks_router,
 )
 
 # Run beside the app while it serves; each decides from the settings whether it runs at all.
-BACKGROUND_TASKS: tuple[BackgroundStarter, ...] = (start_dev_mail_worker, start_render_workers)
+BACKGROUND_TASKS: tuple[BackgroundStarter, ...] = (
+    start_dev_mail_worker,
+    start_dev_announcer,
+    start_dev_webhook_worker,
+    start_render_workers,
+)
 
 
 def middleware_for(settings: Settings) -> list[Middleware]:
@@ -123,6 +144,12 @@ def middleware_for(settings: Settings) -> list[Middleware]:
         Middleware(AccessLogMiddleware, enabled=settings.access_log),
         Middleware(ServerTimingMiddleware),
         Middleware(CompressionMiddleware),
+        # Inside compression: it rewrites plain error bodies under the prefix (realworld/).
+        *(
+            [Middleware(ConduitMiddleware, prefix=settings.realworld_prefix)]
+            if settings.realworld_enabled
+            else []
+        ),
         Middleware(RateLimitHeadersMiddleware),
         Middleware(RequestIdMiddleware),
         Middleware(UnhandledErrorMiddleware),
@@ -179,11 +206,15 @@ def create_app(
         if tracer_provider is not None:
             trace.set_tracer_provider(tracer_provider)
 
+    views = ViewCounts(settings)
     app = FastAPI(
         title="Blog API",
         version=__version__,
         summary="The backend of a multi-author blogging platform",
-        lifespan=lifespan_for(settings, tracer_provider, background=BACKGROUND_TASKS),
+        # The view counter's flusher is this app's own: it flushes this app's counts.
+        lifespan=lifespan_for(
+            settings, tracer_provider, background=(*BACKGROUND_TASKS, ViewFlusherStarter(views))
+        ),
         openapi_tags=OPENAPI_TAGS,
         middleware=middleware_for(settings),
         # Off in production by default (the overlay): the inventory of routes is no secret,
@@ -203,6 +234,7 @@ def create_app(
     app.state.settings = settings
     app.state.redis = None
     app.state.rate_limiter = RateLimiter(settings)
+    app.state.views = views
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     app.state.storage = storage_for(settings)
     install_error_handlers(app)
@@ -210,4 +242,6 @@ def create_app(
     install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
+    if settings.realworld_enabled:  # off: its paths are 404 like any unknown one
+        mount_realworld(app, settings.realworld_prefix)
     return app

@@ -30,6 +30,7 @@ PolicyName = Literal[
     "email-ip",
     "email-change-user",
     "preview-ip",
+    "view-ip",
 ]
 
 
@@ -76,6 +77,7 @@ class RateLimiter:
             "email-ip": parse(settings.rate_limit_email_ip),
             "email-change-user": parse(settings.rate_limit_email_change_user),
             "preview-ip": parse(settings.rate_limit_preview_ip),
+            "view-ip": parse(settings.view_rate_limit),
         }
 
     async def _decide(self, policy: PolicyName, key: str, *, consume: bool) -> Decision | None:

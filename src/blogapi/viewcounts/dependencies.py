@@ -17,7 +17,7 @@ from blogapi.posts.models import Post
 from blogapi.viewcounts.counter import Viewer
 
 
-def _token_user(request: Request, settings: SettingsDep) -> uuid.UUID | None:
+async def _token_user(request: Request, settings: SettingsDep) -> uuid.UUID | None:
     """The account a valid bearer token names, read from the token alone; anything else
     (none, malformed, expired) views anonymously: a beacon never fails on its token."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -29,7 +29,9 @@ def _token_user(request: Request, settings: SettingsDep) -> uuid.UUID | None:
         return None
 
 
-def _viewer(request: Request, user_id: Annotated[uuid.UUID | None, Depends(_token_user)]) -> Viewer:
+async def _viewer(
+    request: Request, user_id: Annotated[uuid.UUID | None, Depends(_token_user)]
+) -> Viewer:
     return Viewer(user_id, request_ip(request), request.headers.get("user-agent", ""))
 
 
