@@ -9,6 +9,9 @@ from fastapi import FastAPI
 
 from blogapi.core.config import Role
 
+# A profile is the public fields and the author's feeds.
+PROFILE_FIELDS = PUBLIC_USER_FIELDS | {"feeds", "following"}
+
 
 async def test_profile_by_id_is_the_public_view_only(
     app: FastAPI, client: httpx.AsyncClient
@@ -22,12 +25,14 @@ async def test_profile_by_id_is_the_public_view_only(
 
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == PUBLIC_USER_FIELDS
+    assert set(body) == PROFILE_FIELDS
     assert body["id"] == account.id
     assert body["username"] == account.username
     assert body["display_name"] == "Ada"
     assert body["bio"] == "Hi"
     assert body["created_at"].endswith("Z")
+    feed = f"http://127.0.0.1:8000/feeds/authors/{account.username}"
+    assert body["feeds"] == {"rss": f"{feed}.rss", "atom": f"{feed}.atom", "json": f"{feed}.json"}
     assert account.email not in response.text
 
 
@@ -40,7 +45,7 @@ async def test_profile_by_username_ignores_case(
     response = await client.get(f"{USERS}/{username.upper() if shout else username}")
 
     assert response.status_code == 200, response.text
-    assert set(response.json()) == PUBLIC_USER_FIELDS
+    assert set(response.json()) == PROFILE_FIELDS
     assert response.json()["username"] == username
 
 
@@ -52,7 +57,7 @@ async def test_a_signed_in_reader_still_gets_only_the_public_view_of_others(
 
     response = await client.get(f"{USERS}/{other}", headers=admin.headers)
 
-    assert set(response.json()) == PUBLIC_USER_FIELDS
+    assert set(response.json()) == PROFILE_FIELDS
 
 
 async def test_an_unknown_username_is_404_not_found(client: httpx.AsyncClient) -> None:

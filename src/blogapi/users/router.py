@@ -3,9 +3,16 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from blogapi.auth import verification
-from blogapi.auth.dependencies import AdminUser, CurrentUser, ReadWriteLimit, WriterUser
+from blogapi.auth.dependencies import (
+    AdminUser,
+    CurrentUser,
+    OptionalUser,
+    ReadWriteLimit,
+    WriterUser,
+)
 from blogapi.core.config import Role, SettingsDep
 from blogapi.core.db import SessionDep
+from blogapi.core.feed_links import feed_links
 from blogapi.core.http_cache import cacheable_json
 from blogapi.core.pagination import Page, PageDep
 from blogapi.core.routing import API_PREFIX, JSONRoute
@@ -21,6 +28,7 @@ from blogapi.users.schemas import (
     StatusChange,
     UserDelete,
     UserPrivate,
+    UserProfile,
     UserPublic,
     UserUpdate,
 )
@@ -105,10 +113,33 @@ async def list_users(
     return Page[UserPrivate].build([UserPrivate.model_validate(u) for u in users], page, total)
 
 
-@router.get("/{ref}", response_model=UserPublic)
-async def read_user(request: Request, user: VisibleUser) -> Response:
-    """A public profile, by id or username."""
-    return cacheable_json(request, UserPublic.model_validate(user))
+@router.get("/{ref}", response_model=UserProfile)
+async def read_user(
+    request: Request,
+    user: VisibleUser,
+    settings: SettingsDep,
+    session: SessionDep,
+    viewer: OptionalUser,
+) -> Response:
+    """A public profile, by id or username, with the author's feeds; `following` says
+    whether you follow them (null when not signed in)."""
+    fields = {name: getattr(user, name) for name in UserPublic.model_fields}
+    feeds = feed_links(settings.public_base_url, f"authors/{user.username}")
+    following = await queries.is_following(session, viewer, user)
+    profile = UserProfile.model_validate({**fields, "feeds": feeds, "following": following})
+    return cacheable_json(request, profile)
+
+
+@router.put("/{ref}/follow", status_code=status.HTTP_204_NO_CONTENT)
+async def follow(user: VisibleUser, me: CurrentUser, session: SessionDep) -> None:
+    """Follow an account (idempotent): its posts come into your `/feed`. Yourself: 400."""
+    await service.follow(session, me, user)
+
+
+@router.delete("/{ref}/follow", status_code=status.HTTP_204_NO_CONTENT)
+async def unfollow(user: VisibleUser, me: CurrentUser, session: SessionDep) -> None:
+    """Stop following an account (idempotent)."""
+    await service.unfollow(session, me, user)
 
 
 @router.patch("/{ref}")

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import AfterValidator, EmailStr, Field, field_validator
 
 from blogapi.core.config import Role
+from blogapi.core.feed_links import FeedLinks
 from blogapi.core.media_urls import MediaUrl
 from blogapi.core.schemas import OutModel, StrictModel, UTCTimestamp
 from blogapi.core.urls import public_url_problem
@@ -42,6 +43,15 @@ class UserPublic(OutModel):
     # gave, as given.
     avatar_url: MediaUrl | None
     created_at: UTCTimestamp
+
+
+class UserProfile(UserPublic):
+    """A public profile: the account's public fields and its author feed."""
+
+    feeds: FeedLinks = Field(description="The author's posts as RSS, Atom and JSON Feed")
+    following: bool | None = Field(
+        default=None, description="Whether you follow this account; null when not signed in"
+    )
 
 
 class UserPrivate(UserPublic):
