@@ -50,7 +50,13 @@ async def _schedule_copies(app: FastAPI, post_id: str, count: int, due: datetime
 async def _announced(app: FastAPI) -> tuple[Counter[uuid.UUID], list[float]]:
     """Events per post, and each announced post's lag (announced_at - published_at)."""
     async with app.state.sessionmaker() as session:
-        events = Counter((await session.scalars(text("SELECT subject_id FROM events"))).all())
+        events = Counter(
+            (
+                await session.scalars(
+                    text("SELECT subject_id FROM events WHERE type = 'post.published'")
+                )
+            ).all()
+        )
         lags = (
             await session.scalars(
                 text(
