@@ -5,9 +5,10 @@ has a strong ETag (a digest of everything the body holds, taken before it is ren
 Last-Modified; a conditional GET that matches gets 304 without a body (feeds/conditional.py).
 """
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from blogapi.auth.dependencies import ReadWriteLimit
 from blogapi.core.config import SettingsDep
@@ -57,13 +58,34 @@ def _ref(ref: str) -> str:
     return ref
 
 
+@dataclass(frozen=True)
+class FeedAsk:
+    """What every feed request says besides whose feed: format, page, its validators."""
+
+    format: FeedFormat
+    limit: int | None
+    before: str | None
+    if_none_match: str | None
+    if_modified_since: str | None
+
+
+async def _ask(
+    format: FormatPath,
+    limit: Limit = None,
+    before: Before = None,
+    if_none_match: IfNoneMatch = None,
+    if_modified_since: IfModifiedSince = None,
+) -> FeedAsk:
+    return FeedAsk(_format(format), limit, before, if_none_match, if_modified_since)
+
+
+Ask = Annotated[FeedAsk, Depends(_ask)]
+
+
 async def _feed(
-    session: SessionDep,
-    settings: SettingsDep,
-    wanted: FeedRequest,
-    if_none_match: str | None,
-    if_modified_since: str | None,
+    session: SessionDep, settings: SettingsDep, kind: FeedKind, ref: str | None, ask: FeedAsk
 ) -> Response:
+    wanted = FeedRequest(kind, ref, ask.format, ask.limit, ask.before)
     feed = await service.read_feed(session, settings, wanted)
     etag = etag_for(f"{wanted.format}\n{feed!r}".encode())
     headers = {
@@ -72,7 +94,7 @@ async def _feed(
         "Cache-Control": CACHE_CONTROL,
         "Vary": "Accept-Encoding",
     }
-    if not_modified(if_none_match, if_modified_since, etag, feed.updated_at):
+    if not_modified(ask.if_none_match, ask.if_modified_since, etag, feed.updated_at):
         return Response(status_code=304, headers=headers)
     body = render.render(feed, wanted.format)
     return Response(body, media_type=MEDIA_TYPES[wanted.format], headers=headers)
@@ -80,49 +102,22 @@ async def _feed(
 
 @router.get("/posts.{format}", response_class=Response, responses=FEED_CONTENT)
 @router.head("/posts.{format}", response_class=Response, responses=FEED_CONTENT)
-async def site_feed(
-    session: SessionDep,
-    settings: SettingsDep,
-    format: FormatPath,
-    limit: Limit = None,
-    before: Before = None,
-    if_none_match: IfNoneMatch = None,
-    if_modified_since: IfModifiedSince = None,
-) -> Response:
+async def site_feed(session: SessionDep, settings: SettingsDep, ask: Ask) -> Response:
     """The public posts, newest first."""
-    wanted = FeedRequest(FeedKind.SITE, None, _format(format), limit, before)
-    return await _feed(session, settings, wanted, if_none_match, if_modified_since)
+    return await _feed(session, settings, FeedKind.SITE, None, ask)
 
 
 @router.get("/authors/{username}.{format}", response_class=Response, responses=FEED_CONTENT)
 @router.head("/authors/{username}.{format}", response_class=Response, responses=FEED_CONTENT)
 async def author_feed(
-    session: SessionDep,
-    settings: SettingsDep,
-    username: str,
-    format: FormatPath,
-    limit: Limit = None,
-    before: Before = None,
-    if_none_match: IfNoneMatch = None,
-    if_modified_since: IfModifiedSince = None,
+    session: SessionDep, settings: SettingsDep, username: str, ask: Ask
 ) -> Response:
     """An author's public posts, newest first (404 for an account gone or disabled)."""
-    wanted = FeedRequest(FeedKind.AUTHOR, _ref(username), _format(format), limit, before)
-    return await _feed(session, settings, wanted, if_none_match, if_modified_since)
+    return await _feed(session, settings, FeedKind.AUTHOR, _ref(username), ask)
 
 
 @router.get("/tags/{slug}.{format}", response_class=Response, responses=FEED_CONTENT)
 @router.head("/tags/{slug}.{format}", response_class=Response, responses=FEED_CONTENT)
-async def tag_feed(
-    session: SessionDep,
-    settings: SettingsDep,
-    slug: str,
-    format: FormatPath,
-    limit: Limit = None,
-    before: Before = None,
-    if_none_match: IfNoneMatch = None,
-    if_modified_since: IfModifiedSince = None,
-) -> Response:
+async def tag_feed(session: SessionDep, settings: SettingsDep, slug: str, ask: Ask) -> Response:
     """A tag's public posts (by slug, or name in any case), newest first."""
-    wanted = FeedRequest(FeedKind.TAG, _ref(slug), _format(format), limit, before)
-    return await _feed(session, settings, wanted, if_none_match, if_modified_since)
+    return await _feed(session, settings, FeedKind.TAG, _ref(slug), ask)
