@@ -11,6 +11,7 @@ each process of `blogapi serve --workers N`, since every worker runs the lifespa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import signal
 import time
@@ -19,6 +20,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol
 
+import structlog
 import uvicorn
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -53,6 +55,31 @@ class LoopTask:
         """Let the loop finish what it holds, and wait for it."""
         self.stop_event.set()
         await self.task
+
+
+async def repeat(
+    name: str,
+    tick: Callable[[], Coroutine[Any, Any, int]],
+    stop: asyncio.Event,
+    *,
+    pause_seconds: float,
+    pause_after_work: bool = False,
+) -> None:
+    """Run `tick` until `stop` is set, pausing `pause_seconds` (or until `stop`) after a tick
+    that did nothing (or, with `pause_after_work`, after every tick). A tick that raises is
+    logged and counts as idle: the database may be away for a moment."""
+    log = structlog.get_logger(f"blogapi.{name}")
+    log.info(f"{name}_started")
+    while not stop.is_set():
+        try:
+            done = await tick()
+        except Exception:
+            log.exception(f"{name}_error")
+            done = 0
+        if done == 0 or pause_after_work:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=pause_seconds)
+    log.info(f"{name}_stopped")
 
 
 # Starts a task that runs beside the app (say, the development mail worker), or returns None

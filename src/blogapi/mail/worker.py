@@ -1,13 +1,12 @@
 """The delivery loop behind `blogapi worker` (and, in development, inside the app)."""
 
 import asyncio
-import contextlib
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Environment, Settings
-from blogapi.core.lifecycle import LoopTask
+from blogapi.core.lifecycle import LoopTask, repeat
 from blogapi.mail import sealing, service
 from blogapi.mail.models import OutboxEmail, OutboxStatus
 from blogapi.mail.transport import FileTransport, Transport
@@ -75,17 +74,13 @@ async def run(
     stop: asyncio.Event,
 ) -> None:
     """Deliver until `stop` is set; the email in hand is finished first."""
-    log.info("mail_worker_started", transport=type(transport).__name__)
-    while not stop.is_set():
-        try:
-            tried = await deliver_due(sessionmaker, transport, settings)
-        except Exception:  # the database may be away for a moment: wait and go on
-            log.exception("mail_worker_error")
-            tried = 0
-        if tried == 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=settings.worker_poll_seconds)
-    log.info("mail_worker_stopped")
+    log.info("mail_transport", transport=type(transport).__name__)
+    await repeat(
+        "mail_worker",
+        lambda: deliver_due(sessionmaker, transport, settings),
+        stop,
+        pause_seconds=settings.worker_poll_seconds,
+    )
 
 
 def start_dev_mail_worker(

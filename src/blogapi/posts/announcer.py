@@ -6,7 +6,6 @@ No timers in memory: a restart catches up at its first tick, a reschedule is an 
 """
 
 import asyncio
-import contextlib
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from blogapi.core import media_urls
 from blogapi.core.config import Environment, Settings
 from blogapi.core.db import WRITE_INTENT
-from blogapi.core.lifecycle import LoopTask
+from blogapi.core.lifecycle import LoopTask, repeat
 from blogapi.posts import announcements
 
 log = structlog.get_logger("blogapi.announcer")
@@ -43,17 +42,20 @@ async def run(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, stop: asyncio.Event
 ) -> None:
     """Announce due posts every SCHEDULER_INTERVAL_SECONDS until `stop` is set."""
-    log.info("announcer_started", interval_seconds=settings.scheduler_interval_seconds)
-    while not stop.is_set():
-        try:
-            announced = await announce_once(sessionmaker, settings)
-            if announced:
-                log.info("posts_announced", count=announced)
-        except Exception:  # the database may be away for a moment: try again next tick
-            log.exception("announcer_error")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_interval_seconds)
-    log.info("announcer_stopped")
+
+    async def tick() -> int:
+        announced = await announce_once(sessionmaker, settings)
+        if announced:
+            log.info("posts_announced", count=announced)
+        return announced
+
+    await repeat(
+        "announcer",
+        tick,
+        stop,
+        pause_seconds=settings.scheduler_interval_seconds,
+        pause_after_work=True,
+    )
 
 
 def start_dev_announcer(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from blogapi.core.config import Environment, Settings
 from blogapi.core.db import WRITE_INTENT
-from blogapi.core.lifecycle import LoopTask
+from blogapi.core.lifecycle import LoopTask, repeat
 from blogapi.core.sealing import Unsealable
 from blogapi.mail import service as mail_service
 from blogapi.users import queries as users_queries
@@ -142,23 +142,19 @@ async def run(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, stop: asyncio.Event
 ) -> None:
     """Deliver until `stop` is set; the requests in hand are finished first."""
-    log.info("webhook_worker_started")
     purged_at = 0.0
     async with sending.make_client(settings) as client:
-        while not stop.is_set():
-            try:
-                tried = await run_once(sessionmaker, settings, client)
-                if time.monotonic() - purged_at > PURGE_EVERY_SECONDS:
-                    async with _writing(sessionmaker) as session:
-                        await delivery.purge_log(session, settings)
-                    purged_at = time.monotonic()
-            except Exception:  # the database may be away for a moment: wait and go on
-                log.exception("webhook_worker_error")
-                tried = 0
-            if tried == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=settings.worker_poll_seconds)
-    log.info("webhook_worker_stopped")
+
+        async def tick() -> int:
+            nonlocal purged_at
+            tried = await run_once(sessionmaker, settings, client)
+            if time.monotonic() - purged_at > PURGE_EVERY_SECONDS:
+                async with _writing(sessionmaker) as session:
+                    await delivery.purge_log(session, settings)
+                purged_at = time.monotonic()
+            return tried
+
+        await repeat("webhook_worker", tick, stop, pause_seconds=settings.worker_poll_seconds)
 
 
 def start_dev_webhook_worker(
