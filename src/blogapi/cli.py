@@ -108,6 +108,12 @@ async def _worker(settings: Settings) -> None:
     from blogapi.webhooks.worker import run as run_webhooks
 
     configure_logging(settings.log_level, settings.effective_log_format)
+    if settings.worker_metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from blogapi.core.metrics import REGISTRY
+
+        start_http_server(settings.worker_metrics_port, addr=settings.host, registry=REGISTRY)
     engine = create_engine(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

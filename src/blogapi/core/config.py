@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     outbox_backoff_seconds: float = Field(default=30.0, gt=0, le=3600)
     outbox_lease_seconds: int = Field(default=300, ge=10, le=86_400)
     worker_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    # `blogapi worker` serves /metrics on this port (on HOST) when set: its deliveries,
+    # attempts and announcements are counted in that process, not in the API's.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     db_connect_attempts: int = Field(default=5, ge=1, le=100)
     shutdown_delay_seconds: float = Field(default=0.0, ge=0, le=120)
     shutdown_drain_seconds: float = Field(default=30.0, gt=0, le=600)
