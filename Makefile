@@ -55,8 +55,9 @@ typecheck: sync
 PYTEST_WORKERS ?= 3
 COVERAGE := --cov=blogapi --cov-report=term-missing:skip-covered --cov-fail-under=85
 
+# The 25 slowest tests are listed at the end: where the loop's time goes.
 test: lint typecheck
-	$(RUN) pytest -n $(PYTEST_WORKERS) --dist worksteal $(COVERAGE)
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=25 $(COVERAGE)
 
 # Benchmarks (PostgreSQL required; everything on 127.0.0.1). See docs/performance.md.
 bench-sync: | $(UV)

@@ -204,8 +204,9 @@ def test_serve_gives_the_app_the_port_it_listens_on(
     """Links (emails, media URLs) follow `serve --port` when PUBLIC_BASE_URL is unset."""
     started: dict[str, object] = {}
     monkeypatch.setattr(cli.uvicorn, "run", lambda _app, **options: started.update(options))
-    monkeypatch.delenv("HOST", raising=False)
-    monkeypatch.delenv("PORT", raising=False)
+    for name in ("HOST", "PORT"):  # set first, so that what serve sets is undone after
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     cli.main(["serve", "--port", "8777"])
     assert started["port"] == 8777
     assert started["host"] == "127.0.0.1"

@@ -41,7 +41,7 @@ async def test_renaming_to_an_existing_tag_merges_them(
     response = await client.patch(f"{TAGS}/py", json={"name": "Python"}, headers=editor.headers)
     assert response.status_code == 200, response.text
     # The tag keeps its slug and takes the spelling the editor wrote.
-    feed = "http://127.0.0.1:8000/feeds/tags/python"
+    feed = f"{app.state.settings.public_base_url}/feeds/tags/python"
     assert response.json() | {"created_at": None} == {
         "slug": "python",
         "name": "Python",
